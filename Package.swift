@@ -1,0 +1,52 @@
+// swift-tools-version: 6.2
+// regcred: keeps Kubernetes image pull credentials valid everywhere they are needed.
+// Modules follow the layers of docs/architecture (shared DESIGN.md): each imports only those below it.
+import PackageDescription
+
+let package = Package(
+    name: "regcred",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "regcred", targets: ["regcred"]),
+        .library(name: "RegcredCore", targets: ["RegcredCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+    ],
+    targets: [
+        // Pure: the docker config format, kubelet matching, profiles, planning. No I/O, no clock.
+        .target(
+            name: "RegcredCore",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        // Use cases shared by the CLI and (later) the controller; owns file, stdin and gpg I/O.
+        .target(
+            name: "Operations",
+            dependencies: [
+                "RegcredCore",
+                .product(name: "Subprocess", package: "swift-subprocess"),
+            ]
+        ),
+        // Thin entry point: flags in, one use case called, output and exit code out.
+        .executableTarget(
+            name: "regcred",
+            dependencies: [
+                "Operations",
+                "RegcredCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "RegcredCoreTests", dependencies: ["RegcredCore"]),
+        .testTarget(
+            name: "CLITests",
+            dependencies: ["RegcredCore", "regcred"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
