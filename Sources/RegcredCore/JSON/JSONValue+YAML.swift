@@ -49,11 +49,11 @@ extension JSONValue {
 
     private init(scalar: Node.Scalar) {
         let node = Node.scalar(scalar)
-        switch scalar.resolvedTag.name {
-        case .null: self = .null
-        case .bool: self = node.bool.map(JSONValue.bool) ?? .string(scalar.string)
-        case .int: self = node.int.map { .integer(Int64($0)) } ?? .string(scalar.string)
-        case .float: self = node.float.map(JSONValue.double) ?? .string(scalar.string)
+        switch node.tag {
+        case Tag(.null): self = .null
+        case Tag(.bool): self = node.bool.map(JSONValue.bool) ?? .string(scalar.string)
+        case Tag(.int): self = node.int.map { .integer(Int64($0)) } ?? .string(scalar.string)
+        case Tag(.float): self = node.float.map(JSONValue.double) ?? .string(scalar.string)
         default: self = .string(scalar.string)
         }
     }
