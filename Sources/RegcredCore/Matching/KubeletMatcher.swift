@@ -1,0 +1,307 @@
+// Which docker config entries the kubelet hands to the container runtime for an image, in
+// which order, and — for every entry it skips — the exact reason it skipped it.
+import Foundation
+
+/// The kubelet's credential lookup for one image, as `BasicDockerKeyring.Add` + `Lookup`
+/// (`pkg/credentialprovider/keyring.go`) perform it, with a verdict for every candidate.
+///
+/// - Each key is normalised to its index key (``RegistryKey``); keys Go cannot parse are
+///   ignored by the kubelet (`Entry %q in dockercfg invalid`), and reported here as
+///   ``Verdict/invalidKey(_:)``.
+/// - Index keys are deduplicated and sorted in reverse byte order, so `quay.io/coreos` is
+///   tried before `quay.io`; the credentials of *every* matching index key are returned in
+///   that order, and entries sharing an index key keep their order among the candidates.
+/// - Matching (`URLsMatch`) treats the index key and the image's ``ImageReference/normalizedName``
+///   as schemeless URLs and requires, in this order: equal ports (as strings, so `reg:443` is
+///   not `reg`); the same number of host labels; the key's path a plain string prefix of the
+///   image's path (so `/team` also covers `/teamfoo/app`); and each host label matching the
+///   key's label as a `filepath.Match` glob (`*.example.com` covers `a.example.com` only).
+/// - When nothing matched and the image is a Docker Hub image by `isDefaultRegistryMatch`,
+///   the entries whose index key is `index.docker.io` are returned instead.
+///
+/// The kubelet walks a config's `auths` map in Go's random map order; when one pull secret
+/// holds several keys with the same index key, their relative order on a node is not fixed.
+/// Across pull secrets it is the secrets' order, which the candidates' order models.
+public enum KubeletMatcher {
+    /// One docker config entry offered to the lookup: its key as written, and whatever the
+    /// caller carries along (credentials, the secret it came from, a row number).
+    public struct Candidate<Entry> {
+        public let key: String
+        public let entry: Entry
+
+        public init(key: String, entry: Entry) {
+            self.key = key
+            self.entry = entry
+        }
+    }
+
+    /// Why the kubelet uses, or skips, one candidate for an image.
+    public enum Verdict: Equatable, Sendable, CustomStringConvertible {
+        /// `URLsMatch` accepted the key.
+        case matched
+        /// No key matched, the image is a Docker Hub image, and this key's index key is
+        /// `index.docker.io`.
+        case matchedAsDockerHubFallback
+        /// The ports differ as strings; `""` is no port.
+        case portDiffers(keyPort: String, imagePort: String)
+        /// The hosts split into different numbers of `.`-separated labels.
+        case labelCountDiffers(keyLabels: Int, imageLabels: Int)
+        /// A key label, read as a glob, does not match the image's label at that position.
+        case labelDiffers(keyLabel: String, imageLabel: String)
+        /// The key label is a malformed glob (`filepath.ErrBadPattern`), which never matches.
+        case invalidPattern(keyLabel: String)
+        /// The key's path is not a string prefix of the image's path.
+        case pathNotPrefix(keyPath: String, imagePath: String)
+        /// The kubelet cannot use the key at all; the payload says why (``RegistryKeyError/reason``).
+        case invalidKey(String)
+
+        public var isMatch: Bool {
+            self == .matched || self == .matchedAsDockerHubFallback
+        }
+
+        public var description: String {
+            switch self {
+            case .matched:
+                "matches"
+            case .matchedAsDockerHubFallback:
+                "matches as the Docker Hub fallback (index.docker.io serves Docker Hub images no other key matched)"
+            case .portDiffers(let keyPort, let imagePort):
+                "port differs: key has \(Self.describePort(keyPort)), image has \(Self.describePort(imagePort))"
+            case .labelCountDiffers(let keyLabels, let imageLabels):
+                "host has \(keyLabels) \(keyLabels == 1 ? "label" : "labels"), image has \(imageLabels)"
+            case .labelDiffers(let keyLabel, let imageLabel):
+                "label \"\(keyLabel)\" does not match \"\(imageLabel)\""
+            case .invalidPattern(let keyLabel):
+                "label \"\(keyLabel)\" is not a valid glob pattern, so it never matches"
+            case .pathNotPrefix(let keyPath, let imagePath):
+                "path \(keyPath) is not a prefix of \(imagePath)"
+            case .invalidKey(let reason):
+                "ignored by the kubelet: \(reason)"
+            }
+        }
+
+        private static func describePort(_ port: String) -> String { port.isEmpty ? "none" : port }
+    }
+
+    /// One candidate with its verdict.
+    public struct Outcome<Entry> {
+        public let key: String
+        /// The index key the kubelet files the entry under; `nil` when the key is invalid.
+        public let indexKey: String?
+        public let entry: Entry
+        public let verdict: Verdict
+        public var isMatch: Bool { verdict.isMatch }
+    }
+
+    /// Every candidate with its verdict. `matches` holds the entries the kubelet returns, in
+    /// its order; `others` holds the rest in the candidates' order.
+    public static func lookup<Entry>(
+        _ image: ImageReference, in candidates: [Candidate<Entry>]
+    ) -> (matches: [Outcome<Entry>], others: [Outcome<Entry>]) {
+        let imageName = image.normalizedName
+        // Lookup passes the normalised name through ParseSchemelessURL too. Every name that
+        // ImageReference accepts parses; the fallback only keeps this function total.
+        let imageURL =
+            (try? RegistryKey.GoURL(parsing: "https://" + imageName, reportingAs: imageName))
+            ?? RegistryKey.GoURL(host: image.registry, path: "/" + image.repository)
+
+        var keys: [RegistryKey?] = []
+        var outcomes: [Outcome<Entry>] = []
+        for candidate in candidates {
+            do {
+                let key = try RegistryKey(parsing: candidate.key)
+                keys.append(key)
+                outcomes.append(Outcome(
+                    key: candidate.key, indexKey: key.indexKey, entry: candidate.entry,
+                    verdict: urlsMatch(key: key.lookupURL, image: imageURL)))
+            } catch {
+                keys.append(nil)
+                outcomes.append(Outcome(
+                    key: candidate.key, indexKey: nil, entry: candidate.entry, verdict: .invalidKey(error.reason)))
+            }
+        }
+
+        // `dk.index`: the distinct index keys, reverse-sorted by bytes (Go compares strings
+        // bytewise), so longer paths under the same host come first.
+        let index = Set(keys.compactMap { $0?.indexKey }).sorted { $1.utf8.lexicographicallyPrecedes($0.utf8) }
+        var matchPositions: [Int] = []
+        for indexKey in index {
+            matchPositions += outcomes.indices.filter {
+                outcomes[$0].indexKey == indexKey && outcomes[$0].verdict == .matched
+            }
+        }
+
+        if matchPositions.isEmpty, isDefaultRegistryMatch(imageName) {
+            matchPositions = keys.indices.filter { keys[$0]?.isDockerHubFallbackKey == true }
+            for position in matchPositions {
+                let outcome = outcomes[position]
+                outcomes[position] = Outcome(
+                    key: outcome.key, indexKey: outcome.indexKey, entry: outcome.entry,
+                    verdict: .matchedAsDockerHubFallback)
+            }
+        }
+
+        let matched = Set(matchPositions)
+        return (
+            matches: matchPositions.map { outcomes[$0] },
+            others: outcomes.indices.filter { !matched.contains($0) }.map { outcomes[$0] }
+        )
+    }
+
+    // MARK: keyring.go rules
+
+    /// `URLsMatch(globURL, targetURL)`, returning the first reason it gives up, in its order.
+    static func urlsMatch(key: RegistryKey.GoURL, image: RegistryKey.GoURL) -> Verdict {
+        let (keyHost, keyPort) = key.hostAndPort
+        let (imageHost, imagePort) = image.hostAndPort
+        if keyPort != imagePort {
+            return .portDiffers(keyPort: keyPort, imagePort: imagePort)
+        }
+        let keyLabels = keyHost.split(separator: ".", omittingEmptySubsequences: false)
+        let imageLabels = imageHost.split(separator: ".", omittingEmptySubsequences: false)
+        if keyLabels.count != imageLabels.count {
+            return .labelCountDiffers(keyLabels: keyLabels.count, imageLabels: imageLabels.count)
+        }
+        // strings.HasPrefix compares bytes; Swift's hasPrefix would compare characters.
+        if !image.path.utf8.starts(with: key.path.utf8) {
+            return .pathNotPrefix(keyPath: key.path, imagePath: image.path)
+        }
+        for (keyLabel, imageLabel) in zip(keyLabels, imageLabels) {
+            guard let pattern = LabelPattern(String(keyLabel)) else {
+                return .invalidPattern(keyLabel: String(keyLabel))
+            }
+            if !pattern.matches(String(imageLabel)) {
+                return .labelDiffers(keyLabel: String(keyLabel), imageLabel: String(imageLabel))
+            }
+        }
+        return .matched
+    }
+
+    /// `isDefaultRegistryMatch`: would this name pull from Docker Hub? Note that after
+    /// normalisation this also holds for `localhost/…` and uppercase registries like `Foo/…`,
+    /// whose first component has neither "." nor ":"; the kubelet lets the fallback serve them.
+    static func isDefaultRegistryMatch(_ name: String) -> Bool {
+        let parts = name.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
+        guard let first = parts.first, !first.isEmpty else { return false }
+        if parts.count == 1 { return true }
+        if first == "docker.io" || first == "index.docker.io" { return true }
+        return !first.contains(".") && !first.contains(":")
+    }
+}
+
+extension KubeletMatcher {
+    /// One host label of a key read as a Go `path/filepath.Match` pattern, as `URLsMatch` reads
+    /// it: `*` any run of characters except `/`, `?` one character except `/`, `[a-z]` and
+    /// `[^a-z]` classes, `\` escaping the next character; case-sensitive. A malformed pattern
+    /// makes Go return `ErrBadPattern`, which the kubelet treats as "no match"; `init` returns
+    /// `nil` for exactly those. (In a docker config key, `?` ends the host — Go's URL parser
+    /// starts the query there — so `?` only ever reaches this type through the API.)
+    struct LabelPattern {
+        enum Element {
+            case literal(Unicode.Scalar)
+            case anyCharacter
+            case anyRun
+            case characterClass(negated: Bool, ranges: [ClosedRange<UInt32>])
+        }
+
+        let elements: [Element]
+
+        init?(_ pattern: String) {
+            let scalars = Array(pattern.unicodeScalars)
+            var elements: [Element] = []
+            var index = 0
+            while index < scalars.count {
+                switch scalars[index] {
+                case "*":
+                    elements.append(.anyRun)
+                    index += 1
+                case "?":
+                    elements.append(.anyCharacter)
+                    index += 1
+                case "\\":
+                    guard index + 1 < scalars.count else { return nil }
+                    elements.append(.literal(scalars[index + 1]))
+                    index += 2
+                case "[":
+                    index += 1
+                    var negated = false
+                    if index < scalars.count, scalars[index] == "^" {
+                        negated = true
+                        index += 1
+                    }
+                    var ranges: [ClosedRange<UInt32>] = []
+                    while true {
+                        if index < scalars.count, scalars[index] == "]", !ranges.isEmpty {
+                            index += 1
+                            break
+                        }
+                        guard let low = Self.classCharacter(scalars, &index) else { return nil }
+                        var high = low
+                        if scalars[index] == "-" {
+                            index += 1
+                            guard let upper = Self.classCharacter(scalars, &index) else { return nil }
+                            high = upper
+                        }
+                        // Go accepts an inverted range such as [z-a]; it simply matches nothing.
+                        ranges.append(low.value <= high.value ? low.value...high.value : 1...0)
+                    }
+                    elements.append(.characterClass(negated: negated, ranges: ranges))
+                default:
+                    elements.append(.literal(scalars[index]))
+                    index += 1
+                }
+            }
+            self.elements = elements
+        }
+
+        /// Go's `getEsc`: one class character, optionally escaped; it may not be "-" or "]",
+        /// and the class must continue after it.
+        private static func classCharacter(_ scalars: [Unicode.Scalar], _ index: inout Int) -> Unicode.Scalar? {
+            guard index < scalars.count, scalars[index] != "-", scalars[index] != "]" else { return nil }
+            if scalars[index] == "\\" { index += 1 }
+            guard index < scalars.count else { return nil }
+            let character = scalars[index]
+            index += 1
+            guard index < scalars.count else { return nil }
+            return character
+        }
+
+        func matches(_ text: String) -> Bool {
+            let characters = Array(text.unicodeScalars)
+            // reachable[j]: the elements seen so far can consume exactly characters[..<j].
+            var reachable = [Bool](repeating: false, count: characters.count + 1)
+            reachable[0] = true
+            for element in elements {
+                var next = [Bool](repeating: false, count: characters.count + 1)
+                for position in reachable.indices where reachable[position] {
+                    switch element {
+                    case .anyRun:
+                        next[position] = true
+                        var end = position
+                        while end < characters.count, characters[end] != "/" {
+                            end += 1
+                            next[end] = true
+                        }
+                    case .anyCharacter:
+                        if position < characters.count, characters[position] != "/" { next[position + 1] = true }
+                    case .literal(let literal):
+                        if position < characters.count, characters[position] == literal { next[position + 1] = true }
+                    case .characterClass(let negated, let ranges):
+                        if position < characters.count,
+                            ranges.contains(where: { $0.contains(characters[position].value) }) != negated
+                        {
+                            next[position + 1] = true
+                        }
+                    }
+                }
+                reachable = next
+            }
+            return reachable[characters.count]
+        }
+    }
+}
+
+extension KubeletMatcher.Candidate: Sendable where Entry: Sendable {}
+extension KubeletMatcher.Candidate: Equatable where Entry: Equatable {}
+extension KubeletMatcher.Outcome: Sendable where Entry: Sendable {}
+extension KubeletMatcher.Outcome: Equatable where Entry: Equatable {}

@@ -1,0 +1,46 @@
+import Foundation
+import Testing
+
+@testable import RegcredCore
+
+@Suite("JSONValue")
+struct JSONValueTests {
+    @Test("JSON round-trips numbers, booleans, nulls, nesting and unicode")
+    func jsonRoundTrip() throws {
+        let text = #"{"a":[1,2.5,true,null,"ü/x"],"b":{"c":-7}}"#
+        let value = try JSONValue(parsing: Data(text.utf8))
+        #expect(value["a"]?.arrayValue?[0] == .integer(1))
+        #expect(value["a"]?.arrayValue?[1] == .double(2.5))
+        #expect(value["a"]?.arrayValue?[2] == .bool(true))
+        #expect(value["a"]?.arrayValue?[3] == .null)
+        #expect(value.encodedString() == text)
+    }
+
+    @Test("YAML strings that look like other types are quoted so they read back as strings", arguments: [
+        "123", "true", "no", "null", "1.5", "~", "", "0x1F", "a: b", "- x",
+    ])
+    func yamlQuotesAmbiguousStrings(text: String) throws {
+        let value = JSONValue.object(["k": .string(text)])
+        #expect(try JSONValue(yaml: value.yamlString()) == value)
+    }
+
+    @Test("YAML scalars resolve to JSON types")
+    func yamlTypes() throws {
+        let value = try JSONValue(yaml: "i: 3\nf: 1.5\nb: true\nn: null\ns: hello\nq: '3'\nl: [a, 1]\n")
+        #expect(value == .object(["i": .integer(3), "f": .double(1.5), "b": .bool(true), "n": .null, "s": "hello", "q": "3", "l": .array(["a", .integer(1)])]))
+    }
+
+    @Test("YAML output sorts keys and is block style")
+    func yamlOutput() {
+        let value = JSONValue.object(["kind": "Secret", "apiVersion": "v1", "data": .object(["b": "2", "a": "1"])])
+        #expect(value.yamlString() == "apiVersion: v1\ndata:\n  a: '1'\n  b: '2'\nkind: Secret\n")
+    }
+
+    @Test("setting a member on an object adds or replaces it")
+    func subscriptSet() {
+        var value = JSONValue.object(["a": "1"])
+        value["b"] = "2"
+        value["a"] = nil
+        #expect(value == .object(["b": "2"]))
+    }
+}
