@@ -1,0 +1,15 @@
+// The exit codes scripts can rely on, one per FailureKind (sysexits.h numbers where one fits).
+import Operations
+
+enum ExitStatus {
+    static func code(for kind: FailureKind) -> Int32 {
+        switch kind {
+        case .checkFailed: 1
+        case .usage: 64  // EX_USAGE, as ArgumentParser uses for flag errors
+        case .invalidInput: 65  // EX_DATAERR
+        case .missingInput: 66  // EX_NOINPUT
+        case .unavailable: 69  // EX_UNAVAILABLE
+        case .cannotWrite: 73  // EX_CANTCREAT
+        }
+    }
+}

@@ -1,0 +1,40 @@
+// The `regcred` command: parses flags, calls one use case, prints, and exits with a documented code.
+import ArgumentParser
+import Foundation
+import Operations
+
+@main
+struct Regcred: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "regcred",
+        abstract: "Keep Kubernetes image pull credentials valid everywhere they are needed.",
+        discussion: """
+            Build a pull secret for many registries at once, replace an expired token in place,
+            decode and check a secret, and see which entry the kubelet uses for an image.
+            Passwords are read from standard input, a file or an environment variable, never
+            from a flag, and are never printed unless you ask (--reveal).
+
+            Exit codes: 0 success; 1 a check found a problem (show, match); 64 usage error;
+            65 invalid input; 66 missing input; 69 a required tool is unavailable (gpg);
+            73 output could not be written; 70 internal error.
+            """,
+        version: "0.1.0",
+        subcommands: [CreateCommand.self, UpdateCommand.self, ShowCommand.self, MatchCommand.self, ProfilesCommand.self]
+    )
+
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch let error as any UserFacingError {
+            Terminal.printError(error.description)
+            Foundation.exit(ExitStatus.code(for: error.kind))
+        } catch {
+            exit(withError: error)
+        }
+    }
+}
