@@ -43,6 +43,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "RegcredCoreTests", dependencies: ["RegcredCore"]),
+        .testTarget(name: "OperationsTests", dependencies: ["Operations", "RegcredCore"]),
         .testTarget(
             name: "CLITests",
             dependencies: ["RegcredCore", "regcred"]
