@@ -33,6 +33,11 @@ let package = Package(
                 .product(name: "Subprocess", package: "swift-subprocess"),
             ]
         ),
+        // Reconcilers, work queue, refresh scheduling, leader election, metrics and health.
+        .target(
+            name: "Controller",
+            dependencies: ["RegcredCore", "Operations"]
+        ),
         // Thin entry point: flags in, one use case called, output and exit code out.
         .executableTarget(
             name: "regcred",
@@ -44,6 +49,7 @@ let package = Package(
         ),
         .testTarget(name: "RegcredCoreTests", dependencies: ["RegcredCore"]),
         .testTarget(name: "OperationsTests", dependencies: ["Operations", "RegcredCore"]),
+        .testTarget(name: "ControllerTests", dependencies: ["Controller", "RegcredCore"]),
         .testTarget(
             name: "CLITests",
             dependencies: ["RegcredCore", "regcred"]
