@@ -2,6 +2,9 @@
 import Operations
 
 enum ExitStatus {
+    /// An error regcred did not expect: a bug, to be reported.
+    static let internalError: Int32 = 70  // EX_SOFTWARE
+
     static func code(for kind: FailureKind) -> Int32 {
         switch kind {
         case .checkFailed: 1

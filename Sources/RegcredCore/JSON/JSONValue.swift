@@ -116,11 +116,27 @@ extension JSONValue {
         do {
             self = try JSONDecoder().decode(JSONValue.self, from: data)
         } catch let DecodingError.dataCorrupted(context) {
-            let underlying = (context.underlyingError as? NSError)?.userInfo[NSDebugDescriptionErrorKey] as? String
-            throw JSONSyntaxError(detail: underlying ?? context.debugDescription)
+            let underlying = context.underlyingError.map { "\($0)" }
+            throw JSONSyntaxError(detail: Self.withoutQuotedInput(underlying ?? context.debugDescription))
         } catch {
-            throw JSONSyntaxError(detail: "\(error)")
+            throw JSONSyntaxError(detail: "the document could not be parsed")
         }
+    }
+
+    /// Decoder messages quote the offending character ("Unexpected character 'x'"); in a
+    /// credentials document that character may belong to a password, so it is dropped.
+    static func withoutQuotedInput(_ message: String) -> String {
+        var result = ""
+        var quoted = false
+        for character in message {
+            if character == "'" {
+                quoted.toggle()
+                result.append(quoted ? "'…" : "'")
+            } else if !quoted {
+                result.append(character)
+            }
+        }
+        return result
     }
 
     /// Deterministic encoding: sorted keys, no escaped slashes; `pretty` indents like kubectl.

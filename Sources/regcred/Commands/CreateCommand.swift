@@ -41,9 +41,7 @@ struct CreateCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("With -o env: the variable name (NAME_64 is printed).", valueName: "name"))
     var envName: String?
 
-    @Option(name: .long, help: ArgumentHelp("Encrypt the output for a gpg recipient: gpg:RECIPIENT.", valueName: "gpg:recipient"))
-    var encrypt: String?
-
+    @OptionGroup var encryption: EncryptionOptions
     @OptionGroup var password: PasswordOptions
     @OptionGroup var profiles: ProfileFileOptions
 
@@ -52,7 +50,6 @@ struct CreateCommand: AsyncParsableCommand {
             throw ValidationError("no registry given; pass --registry HOST (repeatable) or --profile NAME")
         }
         if envName != nil && output != .env { throw ValidationError("--env-name goes with -o env") }
-        if let encrypt { _ = try GPGEncryptor(spec: encrypt) }
     }
 
     func run() async throws {
@@ -60,8 +57,7 @@ struct CreateCommand: AsyncParsableCommand {
         let request = CreatePullSecret(
             name: name, namespace: namespace, registries: registry, profile: profile, username: username,
             password: try password.source.read(), email: email)
-        var text = try request.rendered(as: output, envName: envName, catalog: catalog)
-        if let encrypt { text = try await GPGEncryptor(spec: encrypt).encrypt(text) }
-        Terminal.write(text)
+        let text = try request.rendered(as: output, envName: envName, catalog: catalog)
+        Terminal.write(try await encryption.apply(to: text))
     }
 }

@@ -3,7 +3,7 @@ import ArgumentParser
 import Operations
 import RegcredCore
 
-struct MatchCommand: ParsableCommand {
+struct MatchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "match",
         abstract: "Show which entries of a pull secret the kubelet would use for an image, and why.",
@@ -22,8 +22,8 @@ struct MatchCommand: ParsableCommand {
     @Option(name: [.short, .customLong("output")], help: "Output format: table or json.")
     var output: ShowOutputFormat = .table
 
-    func run() throws {
-        let parsed = try PullSecretDocument(parsing: try document.source.readText())
+    func run() async throws {
+        let parsed = try PullSecretDocument(parsing: try await document.read().text)
         let report = try MatchImage.report(image: image, config: parsed.config)
         Terminal.write(MatchImage.render(report, as: output))
         if !report.hasMatch { throw CheckFailed("no entry matches \(report.normalizedImage)") }

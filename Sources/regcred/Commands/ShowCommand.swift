@@ -6,7 +6,7 @@ import RegcredCore
 
 extension ShowOutputFormat: ExpressibleByArgument {}
 
-struct ShowCommand: ParsableCommand {
+struct ShowCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show",
         abstract: "Decode and check a pull secret: one row per registry, passwords masked.",
@@ -25,9 +25,8 @@ struct ShowCommand: ParsableCommand {
     @Flag(name: .long, help: "Print passwords in clear.")
     var reveal = false
 
-    func run() throws {
-        let text = try document.source.readText()
-        let parsed = try PullSecretDocument(parsing: text)
+    func run() async throws {
+        let parsed = try PullSecretDocument(parsing: try await document.read().text)
         let now = Date()
         let report = ShowPullSecret.report(for: parsed, reveal: reveal, now: now)
         Terminal.write(ShowPullSecret.render(report, as: output, now: now))

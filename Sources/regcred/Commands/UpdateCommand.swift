@@ -7,7 +7,8 @@ struct UpdateCommand: AsyncParsableCommand {
         commandName: "update",
         abstract: "Replace the password/token (and the derived auth) in a pull secret.",
         discussion: """
-            Reads a Secret manifest (YAML or JSON, data or stringData) or a bare docker config,
+            Reads a Secret manifest (YAML or JSON, data or stringData) or a bare docker config
+            (decrypting it first when it is gpg-armoured),
             sets the new password and recomputes auth for every entry or the --registry ones,
             and keeps every other registry, field and piece of metadata. YAML comments and key
             order are not preserved (keys are written sorted).
@@ -27,27 +28,24 @@ struct UpdateCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Rewrite the file atomically instead of printing the result.")
     var inPlace = false
 
-    @Option(name: .long, help: ArgumentHelp("Encrypt the output for a gpg recipient: gpg:RECIPIENT.", valueName: "gpg:recipient"))
-    var encrypt: String?
-
+    @OptionGroup var encryption: EncryptionOptions
     @OptionGroup var password: PasswordOptions
 
     func validate() throws {
         if inPlace && document.file == "-" { throw ValidationError("--in-place needs a file, not standard input") }
-        if inPlace && encrypt != nil {
-            throw ValidationError("--in-place and --encrypt do not go together; write the encrypted output to a new file")
-        }
         if document.file == "-" && password.passwordStdin {
             throw ValidationError("standard input cannot carry both the document and the password; use --password-file or --password-env")
         }
-        if let encrypt { _ = try GPGEncryptor(spec: encrypt) }
     }
 
     func run() async throws {
-        let input = try document.source.readText()
+        let input = try await document.read()
         let request = UpdatePullSecret(registries: registry, username: username, password: try password.source.read())
-        var text = try request.apply(to: input)
-        if let encrypt { text = try await GPGEncryptor(spec: encrypt).encrypt(text) }
+        let updated = try request.apply(to: input.text)
+        if input.wasEncrypted && encryption.encrypt == nil && inPlace {
+            throw ValidationError("the file is gpg-encrypted; pass --encrypt gpg:RECIPIENT so that --in-place does not write it back in clear")
+        }
+        let text = try await encryption.apply(to: updated)
         if inPlace {
             try AtomicFileWriter.replace(document.file, with: text)
         } else {
