@@ -56,13 +56,13 @@ struct RefreshScheduleTests {
 struct RetryPolicyTests {
     @Test("simple retries wait the same delay every time")
     func simple() {
-        let policy = RetryPolicy(kind: .simple, delay: .seconds(3))
+        let policy = TokenRetryPolicy(kind: .simple, delay: .seconds(3))
         #expect((0..<5).map { policy.delay(beforeRetry: $0, random: 0.7) } == Array(repeating: .seconds(3), count: 5))
     }
 
     @Test("exponential retries double, stay within [half, full], and are capped")
     func exponential() {
-        let policy = RetryPolicy(kind: .exponential, delay: .seconds(1), cap: .seconds(10))
+        let policy = TokenRetryPolicy(kind: .exponential, delay: .seconds(1), cap: .seconds(10))
         #expect(policy.delay(beforeRetry: 0, random: 0.999999) <= .seconds(1))
         #expect(policy.delay(beforeRetry: 0, random: 0) == .milliseconds(500))
         #expect(policy.delay(beforeRetry: 2, random: 0) == .seconds(2))
@@ -72,11 +72,11 @@ struct RetryPolicyTests {
 
     @Test("TOKEN_RETRY_* environment variables set the defaults; bad values are reported")
     func environment() {
-        let (policy, problems) = RetryPolicy.fromEnvironment(["TOKEN_RETRY_TYPE": "simple", "TOKEN_RETRIES": "5", "TOKEN_RETRY_DELAY": "2.5"])
-        #expect(policy == RetryPolicy(kind: .simple, retries: 5, delay: .milliseconds(2500)))
+        let (policy, problems) = TokenRetryPolicy.fromEnvironment(["TOKEN_RETRY_TYPE": "simple", "TOKEN_RETRIES": "5", "TOKEN_RETRY_DELAY": "2.5"])
+        #expect(policy == TokenRetryPolicy(kind: .simple, retries: 5, delay: .milliseconds(2500)))
         #expect(problems.isEmpty)
-        let (fallback, bad) = RetryPolicy.fromEnvironment(["TOKEN_RETRY_TYPE": "linear", "TOKEN_RETRIES": "-1"])
-        #expect(fallback == RetryPolicy())
+        let (fallback, bad) = TokenRetryPolicy.fromEnvironment(["TOKEN_RETRY_TYPE": "linear", "TOKEN_RETRIES": "-1"])
+        #expect(fallback == TokenRetryPolicy())
         #expect(bad.count == 2)
     }
 }

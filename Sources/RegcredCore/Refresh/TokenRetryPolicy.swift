@@ -1,6 +1,6 @@
-// How a credential source retries after a failed fetch: fixed or capped exponential delays.
+// TokenRetryPolicy: how a credential source retries after a failed fetch: fixed or capped exponential delays.
 
-public struct RetryPolicy: Hashable, Sendable {
+public struct TokenRetryPolicy: Hashable, Sendable {
     public enum Kind: String, Hashable, Sendable { case simple, exponential }
 
     public var kind: Kind
@@ -18,8 +18,8 @@ public struct RetryPolicy: Hashable, Sendable {
 
     /// Defaults from `TOKEN_RETRY_TYPE`, `TOKEN_RETRIES` and `TOKEN_RETRY_DELAY` (seconds), the
     /// variables upmc registry-creds users already set; bad values are reported, not ignored.
-    public static func fromEnvironment(_ environment: [String: String]) -> (policy: RetryPolicy, problems: [String]) {
-        var policy = RetryPolicy()
+    public static func fromEnvironment(_ environment: [String: String]) -> (policy: TokenRetryPolicy, problems: [String]) {
+        var policy = TokenRetryPolicy()
         var problems: [String] = []
         if let type = environment["TOKEN_RETRY_TYPE"] {
             if let kind = Kind(rawValue: type) { policy.kind = kind } else {
