@@ -9,12 +9,17 @@ let package = Package(
     products: [
         .executable(name: "regcred", targets: ["regcred"]),
         .library(name: "RegcredCore", targets: ["RegcredCore"]),
+        .library(name: "KubernetesClient", targets: ["KubernetesClient"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // Pure: the docker config format, kubelet matching, profiles, planning. No I/O, no clock.
@@ -25,18 +30,33 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        // Talks to the Kubernetes API: kubeconfig, transport, typed resources, watch, informer.
+        .target(
+            name: "KubernetesClient",
+            dependencies: [
+                "RegcredCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+            ]
+        ),
         // Use cases shared by the CLI and (later) the controller; owns file, stdin and gpg I/O.
         .target(
             name: "Operations",
             dependencies: [
                 "RegcredCore",
+                "KubernetesClient",
                 .product(name: "Subprocess", package: "swift-subprocess"),
             ]
         ),
         // Reconcilers, work queue, refresh scheduling, leader election, metrics and health.
         .target(
             name: "Controller",
-            dependencies: ["RegcredCore", "Operations"]
+            dependencies: ["RegcredCore", "KubernetesClient", "Operations"]
         ),
         // Thin entry point: flags in, one use case called, output and exit code out.
         .executableTarget(
@@ -50,6 +70,9 @@ let package = Package(
         .testTarget(name: "RegcredCoreTests", dependencies: ["RegcredCore"]),
         .testTarget(name: "OperationsTests", dependencies: ["Operations", "RegcredCore"]),
         .testTarget(name: "ControllerTests", dependencies: ["Controller", "RegcredCore"]),
+        // KubeSandbox joins these dependencies when it lands on main (integration tests are
+        // guarded by `#if canImport(KubeSandbox)` until then).
+        .testTarget(name: "KubernetesClientTests", dependencies: ["KubernetesClient", "RegcredCore"]),
         .testTarget(
             name: "CLITests",
             dependencies: ["RegcredCore", "regcred"]

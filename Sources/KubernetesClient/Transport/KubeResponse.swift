@@ -1,0 +1,25 @@
+// KubeResponse: a successful answer, fully read (non-watch requests are small).
+import Foundation
+import RegcredCore
+
+public struct KubeResponse: Sendable {
+    public var status: Int
+    public var headers: [(name: String, value: String)]
+    public var body: Data
+
+    public init(status: Int, headers: [(name: String, value: String)] = [], body: Data) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    public func header(_ name: String) -> String? {
+        headers.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
+    }
+
+    public func json() throws(KubeAPIError) -> JSONValue {
+        do { return try JSONValue(parsing: body) } catch {
+            throw KubeAPIError(reason: .unexpectedResponse, code: status, operation: "", message: "the server's answer is \(error)")
+        }
+    }
+}

@@ -1,0 +1,18 @@
+// RequestOutcome: what one attempt of a request came to, as the retry policy sees it.
+
+public enum RequestOutcome: Sendable, Equatable {
+    /// The server answered. `retryAfter` is the Retry-After header, if any.
+    case response(status: Int, retryAfter: Duration?)
+    case transportFailure(TransportFailure)
+}
+
+/// How the transport failed, by what it means for whether the server saw the request.
+public enum TransportFailure: Sendable, Equatable {
+    /// No connection was made (refused, DNS, connect timeout): nothing reached the server.
+    case connectFailed(detail: String)
+    /// The connection broke or the deadline passed after the request may have been sent.
+    case connectionLost(detail: String)
+    case timedOut
+    /// The TLS handshake failed: a configuration problem, never fixed by retrying.
+    case tls(detail: String)
+}
