@@ -64,6 +64,7 @@ let package = Package(
             dependencies: [
                 "Operations",
                 "RegcredCore",
+                "KubernetesClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

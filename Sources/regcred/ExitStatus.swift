@@ -13,6 +13,9 @@ enum ExitStatus {
         case .missingInput: 66  // EX_NOINPUT
         case .unavailable: 69  // EX_UNAVAILABLE
         case .cannotWrite: 73  // EX_CANTCREAT
+        case .temporaryFailure: 75  // EX_TEMPFAIL
+        case .permissionDenied: 77  // EX_NOPERM
+        case .configuration: 78  // EX_CONFIG
         }
     }
 }

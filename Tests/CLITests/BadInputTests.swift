@@ -44,7 +44,7 @@ struct BadInputTests {
         ["update", "-f", "missing.json", "--password-env", "TOKEN"],
         ["update", "-f", "missing.json", "--password-env", "TOKEN", "--in-place"],
         ["profiles", "--profiles", "missing.yaml"],
-        ["create", "pull", "--registry", "registry.example.com", "--username", "bot", "--password-file", "missing-token"],
+        ["create", "pull", "--dry-run=client", "--registry", "registry.example.com", "--username", "bot", "--password-file", "missing-token"],
     ])
     func missingFileIsMissingInput(arguments: [String]) async throws {
         try await TemporaryDirectory.with { directory in
@@ -92,7 +92,7 @@ struct BadInputTests {
         try await TemporaryDirectory.with { directory in
             let regcred = try RegcredProcess(in: directory)
             let expired = try await regcred.run(
-                ["create", "pull", "--registry", Fixtures.registry, "--username", "bot", "--password-env", "TOKEN",
+                ["create", "pull", "--dry-run=client", "--registry", Fixtures.registry, "--username", "bot", "--password-env", "TOKEN",
                  "-o", "dockerconfigjson"],
                 environment: ["TOKEN": Fixtures.expiredToken])
             try #require(expired.status == 0, "\(expired.summary)")
@@ -134,7 +134,7 @@ struct BadInputTests {
         var testDescription: String { label }
     }
 
-    static let create = ["create", "pull", "--registry", "registry.example.com", "--username", "bot"]
+    static let create = ["create", "pull", "--dry-run=client", "--registry", "registry.example.com", "--username", "bot"]
 
     static let badCreates: [Invocation] = [
         Invocation(label: "no password source", arguments: create, status: 64),
@@ -142,10 +142,10 @@ struct BadInputTests {
             label: "two password sources", arguments: create + ["--password-stdin", "--password-env", "TOKEN"],
             standardInput: canary, environment: ["TOKEN": canary], status: 64),
         Invocation(
-            label: "unknown profile", arguments: ["create", "pull", "--profile", "ibm-mars", "--password-env", "TOKEN"],
+            label: "unknown profile", arguments: ["create", "pull", "--dry-run=client", "--profile", "ibm-mars", "--password-env", "TOKEN"],
             environment: ["TOKEN": canary], status: 64),
         Invocation(
-            label: "neither registry nor profile", arguments: ["create", "pull", "--username", "bot", "--password-env", "TOKEN"],
+            label: "neither registry nor profile", arguments: ["create", "pull", "--dry-run=client", "--username", "bot", "--password-env", "TOKEN"],
             environment: ["TOKEN": canary], status: 64),
         Invocation(
             label: "unknown output format", arguments: create + ["--password-env", "TOKEN", "-o", "toml"],

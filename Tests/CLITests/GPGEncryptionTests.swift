@@ -8,7 +8,7 @@ import Testing
 struct GPGEncryptionTests {
     static let password = "gpg-test-token:ü"
     static let createArguments = [
-        "create", "pull", "--registry", "registry.example.com", "--username", "bot", "--password-env", "TOKEN",
+        "create", "pull", "--dry-run=client", "--registry", "registry.example.com", "--username", "bot", "--password-env", "TOKEN",
         "-n", "apps",
     ]
 

@@ -89,7 +89,7 @@ struct KubectlParityTests {
         _ input: Input, output: String, extraArguments: [String] = [], in directory: TemporaryDirectory
     ) async throws -> ProcessOutcome {
         var arguments = [
-            "create", input.name, "--registry", input.server, "--username", input.username,
+            "create", input.name, "--dry-run=client", "--registry", input.server, "--username", input.username,
             "--password-env", "REGCRED_TEST_PASSWORD", "-o", output,
         ]
         if let email = input.email { arguments += ["--email", email] }

@@ -84,7 +84,7 @@ struct RegistryAccessTests {
             try await LocalRegistry.withRunning(in: directory, user: Self.user, password: Self.firstPassword) { registry in
                 let session = try Session(directory: directory, registry: registry)
                 let created = try await session.regcred.run(
-                    ["create", "pull", "--registry", registry.host, "--username", Self.user, "--password-stdin",
+                    ["create", "pull", "--dry-run=client", "--registry", registry.host, "--username", Self.user, "--password-stdin",
                      "-n", "apps", "-o", "yaml"],
                     standardInput: Self.firstPassword + "\n")
                 try #require(created.status == 0, "\(created.summary)")
@@ -117,7 +117,7 @@ struct RegistryAccessTests {
             try await LocalRegistry.withRunning(in: directory, user: Self.user, password: Self.firstPassword) { registry in
                 let session = try Session(directory: directory, registry: registry)
                 let created = try await session.regcred.run(
-                    ["create", "pull", "--registry", "mirror.example.com", "--registry", registry.host,
+                    ["create", "pull", "--dry-run=client", "--registry", "mirror.example.com", "--registry", registry.host,
                      "--username", Self.user, "--password-stdin", "-o", "dockerconfigjson"],
                     standardInput: Self.firstPassword + "\n")
                 try #require(created.status == 0, "\(created.summary)")
@@ -163,7 +163,7 @@ struct RegistryAccessTests {
         /// `regcred create … -o dockerconfigjson` for this registry, saved as `name`; returns its path.
         func createAuthFile(_ name: String, password: String) async throws -> String {
             let created = try await regcred.run(
-                ["create", "pull", "--registry", registry.host, "--username", RegistryAccessTests.user,
+                ["create", "pull", "--dry-run=client", "--registry", registry.host, "--username", RegistryAccessTests.user,
                  "--password-stdin", "-o", "dockerconfigjson"],
                 standardInput: password + "\n")
             try #require(created.status == 0, "\(created.summary)")

@@ -17,13 +17,19 @@ struct MatchCommand: AsyncParsableCommand {
     @Argument(help: "An image reference, e.g. ghcr.io/org/app:1.2 or nginx.")
     var image: String
 
+    @Argument(help: "A pull secret in the cluster (omit with -f).")
+    var secret: String?
+
     @OptionGroup var document: DocumentOptions
+    @OptionGroup var kube: KubeOptions
 
     @Option(name: [.short, .customLong("output")], help: "Output format: table or json.")
     var output: ShowOutputFormat = .table
 
+    func validate() throws { try document.validate(secret: secret) }
+
     func run() async throws {
-        let parsed = try PullSecretDocument(parsing: try await document.read().text)
+        let parsed = try await document.load(secret: secret, kube: kube)
         let report = try MatchImage.report(image: image, config: parsed.config)
         Terminal.write(MatchImage.render(report, as: output))
         if !report.hasMatch { throw CheckFailed("no entry matches \(report.normalizedImage)") }
