@@ -10,6 +10,8 @@ let package = Package(
         .executable(name: "regcred", targets: ["regcred"]),
         .library(name: "RegcredCore", targets: ["RegcredCore"]),
         .library(name: "KubernetesClient", targets: ["KubernetesClient"]),
+        .library(name: "KubeSandbox", targets: ["KubeSandbox"]),
+        .executable(name: "regcred-sandbox", targets: ["regcred-sandbox"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -20,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // Pure: the docker config format, kubelet matching, profiles, planning. No I/O, no clock.
@@ -68,15 +71,44 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Test support: an in-memory Kubernetes API server (HTTP/HTTPS) with fault injection.
+        .target(
+            name: "KubeSandbox",
+            dependencies: [
+                "RegcredCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // `regcred-sandbox`: runs KubeSandbox on a port and writes a kubeconfig for kubectl.
+        .executableTarget(
+            name: "regcred-sandbox",
+            dependencies: [
+                "KubeSandbox",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         .testTarget(name: "RegcredCoreTests", dependencies: ["RegcredCore"]),
         .testTarget(name: "OperationsTests", dependencies: ["Operations", "RegcredCore"]),
         .testTarget(name: "ControllerTests", dependencies: ["Controller", "RegcredCore"]),
-        // KubeSandbox joins these dependencies when it lands on main (integration tests are
-        // guarded by `#if canImport(KubeSandbox)` until then).
-        .testTarget(name: "KubernetesClientTests", dependencies: ["KubernetesClient", "RegcredCore"]),
+        .testTarget(name: "KubernetesClientTests", dependencies: ["KubernetesClient", "RegcredCore", "KubeSandbox"]),
+        .testTarget(
+            name: "KubeSandboxTests",
+            dependencies: [
+                "KubeSandbox",
+                "RegcredCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["RegcredCore", "regcred"]
+            dependencies: ["RegcredCore", "regcred", "KubeSandbox"]
         ),
     ],
     swiftLanguageModes: [.v6]
