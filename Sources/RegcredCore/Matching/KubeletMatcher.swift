@@ -12,10 +12,11 @@ import Foundation
 ///   tried before `quay.io`; the credentials of *every* matching index key are returned in
 ///   that order, and entries sharing an index key keep their order among the candidates.
 /// - Matching (`URLsMatch`) treats the index key and the image's ``ImageReference/normalizedName``
-///   as schemeless URLs and requires, in this order: equal ports (as strings, so `reg:443` is
-///   not `reg`); the same number of host labels; the key's path a plain string prefix of the
+///   as schemeless URLs and requires all of: equal ports (as strings, so `reg:443` is not
+///   `reg`); the same number of host labels; the key's path a plain string prefix of the
 ///   image's path (so `/team` also covers `/teamfoo/app`); and each host label matching the
-///   key's label as a `filepath.Match` glob (`*.example.com` covers `a.example.com` only).
+///   key's label as a `filepath.Match` glob (`*.example.com` covers `a.example.com` only,
+///   not `example.com` nor `a.b.example.com`).
 /// - When nothing matched and the image is a Docker Hub image by `isDefaultRegistryMatch`,
 ///   the entries whose index key is `index.docker.io` are returned instead.
 ///
@@ -48,12 +49,13 @@ public enum KubeletMatcher {
         case labelCountDiffers(keyLabels: Int, imageLabels: Int)
         /// A key label, read as a glob, does not match the image's label at that position.
         case labelDiffers(keyLabel: String, imageLabel: String)
-        /// The key label is a malformed glob (`filepath.ErrBadPattern`), which never matches.
-        case invalidPattern(keyLabel: String)
         /// The key's path is not a string prefix of the image's path.
         case pathNotPrefix(keyPath: String, imagePath: String)
         /// The kubelet cannot use the key at all; the payload says why (``RegistryKeyError/reason``).
         case invalidKey(String)
+        /// Go's URL parser refuses the image's registry (brackets around something that is no
+        /// IPv6 address, e.g. `[1:2]:5000`), so `URLsMatchStr` fails for every key.
+        case imageRegistryUnparseable(registry: String)
 
         public var isMatch: Bool {
             self == .matched || self == .matchedAsDockerHubFallback
@@ -71,12 +73,12 @@ public enum KubeletMatcher {
                 "host has \(keyLabels) \(keyLabels == 1 ? "label" : "labels"), image has \(imageLabels)"
             case .labelDiffers(let keyLabel, let imageLabel):
                 "label \"\(keyLabel)\" does not match \"\(imageLabel)\""
-            case .invalidPattern(let keyLabel):
-                "label \"\(keyLabel)\" is not a valid glob pattern, so it never matches"
             case .pathNotPrefix(let keyPath, let imagePath):
                 "path \(keyPath) is not a prefix of \(imagePath)"
             case .invalidKey(let reason):
                 "ignored by the kubelet: \(reason)"
+            case .imageRegistryUnparseable(let registry):
+                "the kubelet cannot parse the image's registry \"\(registry)\" as a URL host, so no key matches"
             }
         }
 
@@ -91,6 +93,13 @@ public enum KubeletMatcher {
         public let entry: Entry
         public let verdict: Verdict
         public var isMatch: Bool { verdict.isMatch }
+
+        public init(key: String, indexKey: String?, entry: Entry, verdict: Verdict) {
+            self.key = key
+            self.indexKey = indexKey
+            self.entry = entry
+            self.verdict = verdict
+        }
     }
 
     /// Every candidate with its verdict. `matches` holds the entries the kubelet returns, in
@@ -99,11 +108,10 @@ public enum KubeletMatcher {
         _ image: ImageReference, in candidates: [Candidate<Entry>]
     ) -> (matches: [Outcome<Entry>], others: [Outcome<Entry>]) {
         let imageName = image.normalizedName
-        // Lookup passes the normalised name through ParseSchemelessURL too. Every name that
-        // ImageReference accepts parses; the fallback only keeps this function total.
-        let imageURL =
-            (try? RegistryKey.GoURL(parsing: "https://" + imageName, reportingAs: imageName))
-            ?? RegistryKey.GoURL(host: image.registry, path: "/" + image.repository)
+        // Lookup passes the normalised name through ParseSchemelessURL too. The reference
+        // grammar admits bracketed registries that are no IPv6 address ("[1:2]"); Go refuses
+        // those, and then no key matches (nor the fallback: such a name contains ":").
+        let imageURL = try? RegistryKey.GoURL(parsing: "https://" + imageName, reportingAs: imageName)
 
         var keys: [RegistryKey?] = []
         var outcomes: [Outcome<Entry>] = []
@@ -111,9 +119,11 @@ public enum KubeletMatcher {
             do {
                 let key = try RegistryKey(parsing: candidate.key)
                 keys.append(key)
+                let verdict =
+                    imageURL.map { urlsMatch(key: key.lookupURL, image: $0) }
+                    ?? .imageRegistryUnparseable(registry: image.registry)
                 outcomes.append(Outcome(
-                    key: candidate.key, indexKey: key.indexKey, entry: candidate.entry,
-                    verdict: urlsMatch(key: key.lookupURL, image: imageURL)))
+                    key: candidate.key, indexKey: key.indexKey, entry: candidate.entry, verdict: verdict))
             } catch {
                 keys.append(nil)
                 outcomes.append(Outcome(
@@ -150,29 +160,35 @@ public enum KubeletMatcher {
 
     // MARK: keyring.go rules
 
-    /// `URLsMatch(globURL, targetURL)`, returning the first reason it gives up, in its order.
+    /// `URLsMatch(globURL, targetURL)`: equal ports, equal label counts, the key's path a
+    /// prefix of the image's, every label matching as a glob. A malformed glob is Go's
+    /// `ErrBadPattern`, which `Lookup` discards: no match. (No key that current Go parses can
+    /// carry one — see ``LabelPattern`` — so it reads as an ordinary label mismatch.)
+    ///
+    /// The kubelet checks port, label count, path, labels, in that order. It is a plain
+    /// conjunction, so the order decides nothing but which failure we report; we report a
+    /// different host first (label count, then labels), then port, then path, because the host
+    /// is what a reader compares first: `ghcr.io:443` against `quay.io/app` reads better as
+    /// `label "ghcr" does not match "quay"` than as a port difference.
     static func urlsMatch(key: RegistryKey.GoURL, image: RegistryKey.GoURL) -> Verdict {
         let (keyHost, keyPort) = key.hostAndPort
         let (imageHost, imagePort) = image.hostAndPort
-        if keyPort != imagePort {
-            return .portDiffers(keyPort: keyPort, imagePort: imagePort)
-        }
+        // strings.Split(host, "."): an empty host is one empty label.
         let keyLabels = keyHost.split(separator: ".", omittingEmptySubsequences: false)
         let imageLabels = imageHost.split(separator: ".", omittingEmptySubsequences: false)
         if keyLabels.count != imageLabels.count {
             return .labelCountDiffers(keyLabels: keyLabels.count, imageLabels: imageLabels.count)
         }
+        for (keyLabel, imageLabel) in zip(keyLabels, imageLabels)
+        where LabelPattern(String(keyLabel))?.matches(String(imageLabel)) != true {
+            return .labelDiffers(keyLabel: String(keyLabel), imageLabel: String(imageLabel))
+        }
+        if keyPort != imagePort {
+            return .portDiffers(keyPort: keyPort, imagePort: imagePort)
+        }
         // strings.HasPrefix compares bytes; Swift's hasPrefix would compare characters.
         if !image.path.utf8.starts(with: key.path.utf8) {
             return .pathNotPrefix(keyPath: key.path, imagePath: image.path)
-        }
-        for (keyLabel, imageLabel) in zip(keyLabels, imageLabels) {
-            guard let pattern = LabelPattern(String(keyLabel)) else {
-                return .invalidPattern(keyLabel: String(keyLabel))
-            }
-            if !pattern.matches(String(imageLabel)) {
-                return .labelDiffers(keyLabel: String(keyLabel), imageLabel: String(imageLabel))
-            }
         }
         return .matched
     }
@@ -194,14 +210,20 @@ extension KubeletMatcher {
     /// it: `*` any run of characters except `/`, `?` one character except `/`, `[a-z]` and
     /// `[^a-z]` classes, `\` escaping the next character; case-sensitive. A malformed pattern
     /// makes Go return `ErrBadPattern`, which the kubelet treats as "no match"; `init` returns
-    /// `nil` for exactly those. (In a docker config key, `?` ends the host — Go's URL parser
-    /// starts the query there — so `?` only ever reaches this type through the API.)
+    /// `nil` for exactly those.
+    ///
+    /// Go's URL parser narrows what a docker config key can carry here: `?` starts the URL
+    /// query, `\` and `^` are not host characters, and since Go 1.24.8 and 1.25.2 a `[` must
+    /// open an IPv6 literal at the start of the host. On current kubelets keys therefore glob
+    /// with `*` only; classes worked on kubelets built with older Go. The one class that still
+    /// arrives is a bracketed IPv6 host without a port: `[::1]` reads as a one-character class,
+    /// so it never matches the image host `[::1]` (with a port the brackets are split off).
     struct LabelPattern {
         enum Element {
             case literal(Unicode.Scalar)
             case anyCharacter
             case anyRun
-            case characterClass(negated: Bool, ranges: [ClosedRange<UInt32>])
+            case characterClass(negated: Bool, ranges: [(low: UInt32, high: UInt32)])
         }
 
         let elements: [Element]
@@ -229,7 +251,7 @@ extension KubeletMatcher {
                         negated = true
                         index += 1
                     }
-                    var ranges: [ClosedRange<UInt32>] = []
+                    var ranges: [(low: UInt32, high: UInt32)] = []
                     while true {
                         if index < scalars.count, scalars[index] == "]", !ranges.isEmpty {
                             index += 1
@@ -243,7 +265,7 @@ extension KubeletMatcher {
                             high = upper
                         }
                         // Go accepts an inverted range such as [z-a]; it simply matches nothing.
-                        ranges.append(low.value <= high.value ? low.value...high.value : 1...0)
+                        ranges.append((low.value, high.value))
                     }
                     elements.append(.characterClass(negated: negated, ranges: ranges))
                 default:
@@ -288,7 +310,7 @@ extension KubeletMatcher {
                         if position < characters.count, characters[position] == literal { next[position + 1] = true }
                     case .characterClass(let negated, let ranges):
                         if position < characters.count,
-                            ranges.contains(where: { $0.contains(characters[position].value) }) != negated
+                            ranges.contains(where: { $0.low <= characters[position].value && characters[position].value <= $0.high }) != negated
                         {
                             next[position + 1] = true
                         }

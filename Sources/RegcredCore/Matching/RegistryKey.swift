@@ -81,6 +81,7 @@ public enum RegistryKeyError: Error, Equatable, Sendable, CustomStringConvertibl
     case invalidHostCharacter(key: String, character: String)
     case invalidPort(key: String, port: String)
     case missingClosingBracket(key: String)
+    case invalidIPLiteral(key: String, host: String)
     case invalidUserinfo(key: String)
     case missingHost(key: String)
     case indexKeyUnparseable(key: String, indexKey: String)
@@ -100,6 +101,9 @@ public enum RegistryKeyError: Error, Equatable, Sendable, CustomStringConvertibl
             "\"\(port)\" is not a port; a port is digits only, as in reg.example.com:5000"
         case .missingClosingBracket:
             "the IPv6 host has \"[\" without a closing \"]\""
+        case .invalidIPLiteral(_, let host):
+            "\"[\" may only enclose an IPv6 address at the start of the host, as in [fd00::1]:5000, "
+                + "so \"\(host)\" is rejected (character classes in hosts stopped working with Go 1.24.8 and 1.25.2)"
         case .invalidUserinfo:
             "the part before \"@\" is not valid user information"
         case .missingHost:
@@ -114,7 +118,7 @@ public enum RegistryKeyError: Error, Equatable, Sendable, CustomStringConvertibl
         case .empty:
             "registry key is empty; use a registry host such as ghcr.io or https://index.docker.io/v1/"
         case .controlCharacter(let key), .invalidPercentEscape(let key, _),
-            .invalidHostCharacter(let key, _), .invalidPort(let key, _), .missingClosingBracket(let key),
+            .invalidHostCharacter(let key, _), .invalidPort(let key, _), .missingClosingBracket(let key), .invalidIPLiteral(let key, _),
             .invalidUserinfo(let key), .missingHost(let key), .indexKeyUnparseable(let key, _):
             "registry key \"\(key)\" is invalid: \(reason); the kubelet never uses this entry"
         }
@@ -133,18 +137,12 @@ extension RegistryKey {
         /// `url.Path`: percent-decoded.
         let path: String
 
-        /// A URL assembled from parts already known to be valid.
-        init(host: String, path: String) {
-            self.host = host
-            self.path = path
-        }
-
         /// `text` must start with `http://` or `https://`; `key` is what errors report.
         init(parsing text: String, reportingAs key: String) throws(RegistryKeyError) {
             var bytes = Array(text.utf8)[...]
             // url.Parse cuts the fragment first; the fragment must only hold valid escapes.
             if let hash = bytes.firstIndex(of: UInt8(ascii: "#")) {
-                _ = try Self.unescape(bytes[(hash + 1)...], inHost: false, key: key)
+                _ = try Self.unescape(bytes[(hash + 1)...], mode: .other, key: key)
                 bytes = bytes[..<hash]
             }
             if bytes.contains(where: { $0 < 0x20 || $0 == 0x7F }) { throw .controlCharacter(key: key) }
@@ -176,12 +174,12 @@ extension RegistryKey {
             if let at = authority.lastIndex(of: UInt8(ascii: "@")) {
                 let userinfo = authority[..<at]
                 guard userinfo.allSatisfy(Self.isUserinfoByte) else { throw .invalidUserinfo(key: key) }
-                _ = try Self.unescape(userinfo, inHost: false, key: key)
+                _ = try Self.unescape(userinfo, mode: .other, key: key)
                 rawHost = authority[(at + 1)...]
             }
 
             host = try Self.parseHost(rawHost, key: key)
-            path = try Self.unescape(rawPath, inHost: false, key: key)
+            path = try Self.unescape(rawPath, mode: .other, key: key)
         }
 
         /// `net.SplitHostPort(url.Host)`, falling back to the whole host and port `""` when it
@@ -192,22 +190,42 @@ extension RegistryKey {
 
         // MARK: net/url parseHost
 
+        /// Go's `parseHost` as of the CVE-2025-47912 fix (Go 1.24.8 and 1.25.2, which current
+        /// kubelets are built with): "[" may only open an IPv6 literal at the very start, the
+        /// brackets must hold a real IPv6 address, and an unbracketed host's port starts at its
+        /// first ":". Older Go accepted `reg[0-9].example.com`; current Go rejects it.
         private static func parseHost(_ raw: ArraySlice<UInt8>, key: String) throws(RegistryKeyError) -> String {
-            if raw.first == UInt8(ascii: "[") {
-                guard let close = raw.lastIndex(of: UInt8(ascii: "]")) else {
-                    throw .missingClosingBracket(key: key)
-                }
-                let colonPort = raw[(close + 1)...]
-                guard isValidOptionalPort(colonPort) else {
-                    throw .invalidPort(key: key, port: String(decoding: colonPort, as: UTF8.self))
-                }
-            } else if let colon = raw.lastIndex(of: UInt8(ascii: ":")) {
-                let colonPort = raw[colon...]
-                guard isValidOptionalPort(colonPort) else {
-                    throw .invalidPort(key: key, port: String(decoding: colonPort, as: UTF8.self))
-                }
+            let host = String(decoding: raw, as: UTF8.self)
+            if let open = raw.lastIndex(of: UInt8(ascii: "[")), open > raw.startIndex {
+                throw .invalidIPLiteral(key: key, host: host)
             }
-            return try unescape(raw, inHost: true, key: key)
+            guard raw.first == UInt8(ascii: "[") else {
+                if let colon = raw.firstIndex(of: UInt8(ascii: ":")) {
+                    let colonPort = raw[colon...]
+                    guard isValidOptionalPort(colonPort) else {
+                        throw .invalidPort(key: key, port: String(decoding: colonPort, as: UTF8.self))
+                    }
+                }
+                return try unescape(raw, mode: .host, key: key)
+            }
+            guard let close = raw.lastIndex(of: UInt8(ascii: "]")) else {
+                throw .missingClosingBracket(key: key)
+            }
+            let colonPort = raw[(close + 1)...]
+            guard isValidOptionalPort(colonPort) else {
+                throw .invalidPort(key: key, port: String(decoding: colonPort, as: UTF8.self))
+            }
+            // RFC 6874: "%25" opens a zone identifier, which may percent-encode more freely.
+            let literal = raw[(raw.startIndex + 1)..<close]
+            var address: String
+            if let zone = literal.indices.first(where: { literal[$0...].starts(with: "%25".utf8) }) {
+                address = try unescape(literal[..<zone], mode: .host, key: key)
+                address += try unescape(literal[zone...], mode: .zone, key: key)
+            } else {
+                address = try unescape(literal, mode: .host, key: key)
+            }
+            guard IPv6Literal.isValid(Array(address.utf8)) else { throw .invalidIPLiteral(key: key, host: host) }
+            return "[" + address + "]" + String(decoding: colonPort, as: UTF8.self)
         }
 
         /// Go's `validOptionalPort`: empty, or ":" followed by digits (possibly none).
@@ -216,9 +234,13 @@ extension RegistryKey {
             return first == UInt8(ascii: ":") && colonPort.dropFirst().allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
         }
 
-        /// Go's `unescape` in `encodeHost` or `encodePath`/`encodeFragment` mode.
+        /// The `net/url` unescape modes the kubelet's parses go through.
+        private enum EscapeMode { case host, zone, other }
+
+        /// Go's `unescape`: every "%" must start a two-digit hex escape; hosts additionally
+        /// limit their characters and may only escape non-ASCII bytes (and "%25").
         private static func unescape(
-            _ raw: ArraySlice<UInt8>, inHost: Bool, key: String
+            _ raw: ArraySlice<UInt8>, mode: EscapeMode, key: String
         ) throws(RegistryKeyError) -> String {
             var decoded: [UInt8] = []
             decoded.reserveCapacity(raw.count)
@@ -232,15 +254,24 @@ extension RegistryKey {
                         let escape = raw[index..<min(index + 3, raw.endIndex)]
                         throw .invalidPercentEscape(key: key, escape: String(decoding: escape, as: UTF8.self))
                     }
-                    // RFC 3986 §3.2.2: a host may percent-encode only non-ASCII bytes, and "%25".
-                    if inHost, high < 8, !(high == 2 && low == 5) {
+                    let value = high << 4 | low
+                    let isPercent = high == 2 && low == 5
+                    // RFC 3986 §3.2.2: a host may percent-encode only non-ASCII bytes, and "%25";
+                    // a zone may encode more, but not bytes a host could not hold (except " ").
+                    let refused =
+                        switch mode {
+                        case .host: high < 8 && !isPercent
+                        case .zone: !isPercent && value != 0x20 && !(value < 0x80 && isHostByte(value))
+                        case .other: false
+                        }
+                    if refused {
                         let escape = raw[index..<(index + 3)]
                         throw .invalidPercentEscape(key: key, escape: String(decoding: escape, as: UTF8.self))
                     }
-                    decoded.append(high << 4 | low)
+                    decoded.append(value)
                     index += 3
                 } else {
-                    if inHost, byte < 0x80, !isHostByte(byte) {
+                    if mode != .other, byte < 0x80, !isHostByte(byte) {
                         throw .invalidHostCharacter(key: key, character: String(UnicodeScalar(byte)))
                     }
                     decoded.append(byte)
@@ -273,6 +304,70 @@ extension RegistryKey {
         /// Go's `validUserinfo`.
         private static func isUserinfoByte(_ byte: UInt8) -> Bool {
             byte >= 0x80 || isAlphanumeric(byte) || "-._:~!$&'()*+,;=%@".utf8.contains(byte)
+        }
+
+        // MARK: netip.ParseAddr
+
+        /// What Go's `netip.ParseAddr` accepts as an IPv6 address (not IPv4): eight 16-bit hex
+        /// groups of at most four digits, one "::" standing for at least one zero group, an
+        /// optional dotted IPv4 tail in place of the last two groups, and an optional non-empty
+        /// "%zone".
+        enum IPv6Literal {
+            static func isValid(_ text: [UInt8]) -> Bool {
+                // ParseAddr decides by the first ".", ":" or "%": "." means IPv4, refused in brackets.
+                guard let kind = text.first(where: { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: "%") }),
+                    kind == UInt8(ascii: ":")
+                else { return false }
+                var address = text[...]
+                if let percent = text.firstIndex(of: UInt8(ascii: "%")) {
+                    guard percent + 1 < text.count else { return false }
+                    address = text[..<percent]
+                }
+                var groups = 0
+                var ellipsis = false
+                var rest = address
+                if rest.starts(with: "::".utf8) {
+                    ellipsis = true
+                    rest = rest.dropFirst(2)
+                    if rest.isEmpty { return true }
+                }
+                while groups < 8 {
+                    let digits = rest.prefix { hexValue($0) != nil }
+                    guard !digits.isEmpty, digits.count <= 4 else { return false }
+                    let afterDigits = rest.dropFirst(digits.count)
+                    if afterDigits.first == UInt8(ascii: ".") {
+                        // An IPv4 tail replaces the final two groups.
+                        guard ellipsis || groups == 6, groups + 2 <= 8, isIPv4(rest) else { return false }
+                        groups += 2
+                        rest = []
+                        break
+                    }
+                    groups += 1
+                    rest = afterDigits
+                    if rest.isEmpty { break }
+                    guard rest.first == UInt8(ascii: ":"), rest.count > 1 else { return false }
+                    rest = rest.dropFirst()
+                    if rest.first == UInt8(ascii: ":") {
+                        if ellipsis { return false }
+                        ellipsis = true
+                        rest = rest.dropFirst()
+                        if rest.isEmpty { break }
+                    }
+                }
+                guard rest.isEmpty else { return false }
+                return ellipsis ? groups < 8 : groups == 8
+            }
+
+            /// Four decimal octets 0–255 without leading zeros, as `netip.parseIPv4`.
+            private static func isIPv4(_ text: ArraySlice<UInt8>) -> Bool {
+                let fields = text.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
+                return fields.count == 4 && fields.allSatisfy { field in
+                    guard !field.isEmpty, field.count <= 3, field.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
+                        field.count == 1 || field.first != UInt8(ascii: "0")
+                    else { return false }
+                    return Int(String(decoding: field, as: UTF8.self))! <= 255
+                }
+            }
         }
 
         // MARK: net.SplitHostPort
