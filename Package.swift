@@ -23,6 +23,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // Pure: the docker config format, kubelet matching, profiles, planning. No I/O, no clock.
@@ -59,7 +62,16 @@ let package = Package(
         // Reconcilers, work queue, refresh scheduling, leader election, metrics and health.
         .target(
             name: "Controller",
-            dependencies: ["RegcredCore", "KubernetesClient", "Operations"]
+            dependencies: [
+                "RegcredCore",
+                "KubernetesClient",
+                "Operations",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         // Thin entry point: flags in, one use case called, output and exit code out.
         .executableTarget(
@@ -68,6 +80,8 @@ let package = Package(
                 "Operations",
                 "RegcredCore",
                 "KubernetesClient",
+                "Controller",
+                "KubeSandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -93,19 +107,14 @@ let package = Package(
         ),
         .testTarget(name: "RegcredCoreTests", dependencies: ["RegcredCore"]),
         .testTarget(name: "OperationsTests", dependencies: ["Operations", "RegcredCore"]),
-        .testTarget(name: "ControllerTests", dependencies: ["Controller", "RegcredCore"]),
-        .testTarget(name: "KubernetesClientTests", dependencies: ["KubernetesClient", "RegcredCore", "KubeSandbox"]),
         .testTarget(
-            name: "KubeSandboxTests",
+            name: "ControllerTests",
             dependencies: [
-                "KubeSandbox",
-                "RegcredCore",
+                "Controller", "RegcredCore", "KubernetesClient", "KubeSandbox",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
+        .testTarget(name: "KubernetesClientTests", dependencies: ["KubernetesClient", "RegcredCore", "KubeSandbox"]),
         .testTarget(
             name: "CLITests",
             dependencies: ["RegcredCore", "regcred", "KubeSandbox"]

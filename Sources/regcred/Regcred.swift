@@ -19,7 +19,10 @@ struct Regcred: AsyncParsableCommand {
             73 output could not be written; 70 internal error.
             """,
         version: "0.1.0",
-        subcommands: [CreateCommand.self, UpdateCommand.self, ShowCommand.self, MatchCommand.self, DeleteCommand.self, ProfilesCommand.self]
+        subcommands: [
+            CreateCommand.self, UpdateCommand.self, ShowCommand.self, MatchCommand.self, DeleteCommand.self, ProfilesCommand.self,
+            StatusCommand.self, SyncCommand.self,
+        ]
     )
 
     static func main() async {

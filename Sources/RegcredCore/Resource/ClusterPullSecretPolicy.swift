@@ -73,5 +73,11 @@ public struct ClusterPullSecretPolicy: Hashable, Sendable {
 public struct InvalidSpec: Error, Hashable, Sendable, CustomStringConvertible {
     public var name: String
     public var problems: [String]
+
+    public init(name: String, problems: [String]) {
+        self.name = name
+        self.problems = problems
+    }
+
     public var description: String { "ClusterPullSecret \(name) is invalid: \(problems.joined(separator: "; "))" }
 }

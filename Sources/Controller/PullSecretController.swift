@@ -1,0 +1,118 @@
+// PullSecretController: informers feed a keyed work queue (ClusterPullSecret names); workers
+// run the reconciler. Handlers only enqueue — no decision is made on an event — so a burst of
+// events for one ClusterPullSecret becomes one pass.
+import Foundation
+import KubernetesClient
+import Logging
+import Operations
+import RegcredCore
+
+public final class PullSecretController: Sendable {
+    public let caches: ClusterCaches
+    public let reconciler: PullSecretReconciler
+    public let queue: WorkQueue<String>
+    public let metrics: ControllerMetrics
+    private let controllerNamespace: String
+    private let logger: Logger
+
+    public init(
+        client: KubeClient, controllerNamespace: String, catalog: ProfileCatalog, metrics: ControllerMetrics,
+        identity: String, recordEvents: Bool = true, logger: Logger
+    ) {
+        let caches = ClusterCaches(client: client, controllerNamespace: controllerNamespace)
+        self.caches = caches
+        self.metrics = metrics
+        self.controllerNamespace = controllerNamespace
+        self.logger = logger
+        self.queue = WorkQueue()
+        self.reconciler = PullSecretReconciler(
+            client: client, caches: caches, controllerNamespace: controllerNamespace, catalog: catalog, metrics: metrics,
+            events: EventRecorder(client: recordEvents ? client : nil, instance: identity, logger: logger), logger: logger)
+    }
+
+    /// Connects informer events to the queue. Call once, before `runInformers`.
+    public func registerHandlers() async {
+        let queue = self.queue
+        let caches = self.caches
+        @Sendable func enqueueAll() async {
+            for resource in await caches.clusterPullSecrets.store.objects.values {
+                if let name = resource.metadata.name { await queue.add(name) }
+            }
+        }
+        await caches.clusterPullSecrets.addHandler { notification in
+            if let name = notification.key.name as String? { await queue.add(name) }
+        }
+        // A namespace or service account appearing or changing may concern every ClusterPullSecret.
+        await caches.namespaces.addHandler { _ in await enqueueAll() }
+        await caches.serviceAccounts.addHandler { _ in await enqueueAll() }
+        // A managed secret edited or deleted: its owner repairs it.
+        await caches.managedSecrets.addHandler { notification in
+            let secret: Secret
+            switch notification {
+            case .added(let object), .updated(_, let object), .deleted(let object, _): secret = object
+            }
+            if let owner = secret.metadata.labels[ManagedObjectMarkers.ownerLabel] { await queue.add(owner) }
+        }
+        // A source secret changed (a new token): the ClusterPullSecrets that read it roll it out.
+        await caches.sourceSecrets.addHandler { notification in
+            let changed = notification.key.name
+            for resource in await caches.clusterPullSecrets.store.objects.values {
+                guard case .success(let spec) = resource.decodedSpec(), spec.source.static?.secretRef.name == changed,
+                    let name = resource.metadata.name
+                else { continue }
+                await queue.add(name)
+            }
+        }
+    }
+
+    public func runInformers() async {
+        await caches.run()
+    }
+
+    /// Runs `workers` workers until the queue shuts down (or the task is cancelled).
+    public func runWorkers(_ workers: Int) async {
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<max(1, workers) {
+                group.addTask { await self.work() }
+            }
+        }
+    }
+
+    private func work() async {
+        while let name = await queue.next() {
+            let started = ContinuousClock.now
+            var succeeded = true
+            do {
+                switch try await reconciler.reconcile(name: name) {
+                case .done:
+                    await queue.forget(name)
+                case .retry(let result):
+                    succeeded = false
+                    logger.warning("some namespaces failed; retrying", metadata: ["clusterpullsecret": "\(name)", "failed": "\(result.failures.count)"])
+                    await queue.addAfterFailure(name)
+                }
+            } catch {
+                succeeded = false
+                logger.warning("reconcile failed; retrying", metadata: ["clusterpullsecret": "\(name)", "error": "\(error)"])
+                await queue.addAfterFailure(name)
+            }
+            metrics.recordReconcile(clusterPullSecret: name, succeeded: succeeded, duration: ContinuousClock.now - started)
+            await queue.done(name)
+            metrics.setWorkQueueDepth(await queue.depth)
+        }
+    }
+
+    /// Reconciles every ClusterPullSecret once from synced caches, for `regcred sync --once`.
+    public func syncOnce() async -> [(name: String, outcome: Result<PullSecretReconciler.Outcome, any Error>)] {
+        let names = await caches.clusterPullSecrets.store.objects.values.compactMap(\.metadata.name).sorted()
+        var results: [(String, Result<PullSecretReconciler.Outcome, any Error>)] = []
+        for name in names {
+            do {
+                results.append((name, .success(try await reconciler.reconcile(name: name))))
+            } catch {
+                results.append((name, .failure(error)))
+            }
+        }
+        return results
+    }
+}

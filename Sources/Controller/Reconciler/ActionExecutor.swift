@@ -1,0 +1,133 @@
+// Carries out the planner's actions against the API server, from cached objects (no GETs on
+// the happy path); conflicts on service accounts are retried with a fresh read.
+import Foundation
+import KubernetesClient
+import RegcredCore
+
+struct ActionExecutor: Sendable {
+    let client: KubeClient
+    let desired: DesiredPullSecret
+    /// Attempts of a service account read-modify-update before the namespace counts as failed.
+    var serviceAccountAttempts = 4
+
+    enum Failure: Error, CustomStringConvertible {
+        /// A same-named secret exists that regcred does not manage (create said AlreadyExists).
+        case foreignSecret(String)
+        case api(KubeAPIError)
+        case other(String)
+
+        var description: String {
+            switch self {
+            case .foreignSecret(let message): message
+            case .api(let error): error.description
+            case .other(let message): message
+            }
+        }
+    }
+
+    /// Runs one namespace's actions in order; stops at the first failure.
+    func execute(
+        _ actions: [PlannedAction], secret: Secret?, serviceAccounts: [String: ServiceAccount], result: inout SyncResult
+    ) async -> Failure? {
+        for action in actions {
+            do {
+                try await execute(action, secret: secret, serviceAccounts: serviceAccounts, result: &result)
+            } catch let failure as Failure {
+                return failure
+            } catch let error as KubeAPIError {
+                return .api(error)
+            } catch {
+                return .other("\(error)")
+            }
+        }
+        return nil
+    }
+
+    private func execute(
+        _ action: PlannedAction, secret: Secret?, serviceAccounts: [String: ServiceAccount], result: inout SyncResult
+    ) async throws {
+        switch action {
+        case .createSecret(let namespace, let name):
+            try await create(namespace: namespace, name: name)
+            result.created += 1
+        case .updateSecret(let namespace, _, _):
+            guard var current = secret else { throw Failure.other("secret vanished from the cache") }
+            apply(to: &current)
+            _ = try await client.resource(Secret.self, namespace: namespace).update(current)
+            result.updated += 1
+        case .recreateSecret(let namespace, let name, let resourceVersion):
+            try await delete(namespace: namespace, name: name, resourceVersion: resourceVersion, uid: secret?.metadata.uid)
+            try await create(namespace: namespace, name: name)
+            result.updated += 1
+        case .deleteSecret(let namespace, let name, let resourceVersion):
+            try await delete(namespace: namespace, name: name, resourceVersion: resourceVersion, uid: secret?.metadata.uid)
+            result.deleted += 1
+        case .attach(let namespace, let account, let name):
+            if try await editServiceAccount(namespace: namespace, name: account, cached: serviceAccounts[account], {
+                ImagePullSecretEdit.attach(name, to: $0, attached: $1)
+            }) {
+                result.attached += 1
+            }
+        case .detach(let namespace, let account, let name):
+            if try await editServiceAccount(namespace: namespace, name: account, cached: serviceAccounts[account], {
+                ImagePullSecretEdit.detach(name, from: $0, attached: $1)
+            }) {
+                result.detached += 1
+            }
+        }
+    }
+
+    private func create(namespace: String, name: String) async throws {
+        var secret = Secret(metadata: ObjectMeta(name: name, namespace: namespace), type: DockerConfigFormat.dockerConfigJSON.secretType)
+        apply(to: &secret)
+        do {
+            _ = try await client.resource(Secret.self, namespace: namespace).create(secret)
+        } catch let error as KubeAPIError where error.reason == .alreadyExists {
+            throw Failure.foreignSecret(
+                "secret \(namespace)/\(name) exists and is not managed by regcred; regcred never changes it: delete it, or set another spec.secretName")
+        }
+    }
+
+    private func delete(namespace: String, name: String, resourceVersion: String, uid: String?) async throws {
+        var options = DeleteOptions()
+        options.preconditionResourceVersion = resourceVersion.isEmpty ? nil : resourceVersion
+        options.preconditionUID = uid
+        do {
+            try await client.resource(Secret.self, namespace: namespace).delete(name, options: options)
+        } catch let error as KubeAPIError where error.reason == .notFound {
+            return
+        }
+    }
+
+    /// Desired data, regcred's labels and the content hash; other labels and annotations stay.
+    private func apply(to secret: inout Secret) {
+        secret.type = DockerConfigFormat.dockerConfigJSON.secretType
+        if let content = desired.content { secret.data = [DockerConfigFormat.dockerConfigJSON.secretKey: content] }
+        for (key, value) in desired.labels { secret.metadata.labels[key] = value }
+        for (key, value) in desired.annotations { secret.metadata.annotations[key] = value }
+    }
+
+    /// Read-modify-update of `imagePullSecrets`; returns whether anything changed.
+    private func editServiceAccount(
+        namespace: String, name: String, cached: ServiceAccount?,
+        _ edit: @Sendable ([String], String?) -> ImagePullSecretEdit?
+    ) async throws -> Bool {
+        let accounts = client.resource(ServiceAccount.self, namespace: namespace)
+        var current = cached
+        for _ in 0..<serviceAccountAttempts {
+            if current == nil { current = try await accounts.get(name) }
+            guard var account = current else { return false }
+            let names = account.imagePullSecrets.map(\.name)
+            guard let change = edit(names, account.metadata.annotations[ManagedObjectMarkers.attachedAnnotation]) else { return false }
+            account.imagePullSecrets = change.names.map { LocalObjectReference(name: $0) }
+            account.metadata.annotations[ManagedObjectMarkers.attachedAnnotation] = change.attachedAnnotation
+            do {
+                _ = try await accounts.update(account)
+                return true
+            } catch let error as KubeAPIError where error.reason == .conflict {
+                current = nil
+            }
+        }
+        throw Failure.other("service account \(namespace)/\(name) kept changing; will retry")
+    }
+}

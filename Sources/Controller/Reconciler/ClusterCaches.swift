@@ -1,0 +1,53 @@
+// The informers the controller reads instead of the API server: ClusterPullSecrets, namespaces,
+// service accounts, the secrets regcred manages (by label, never others), and the source
+// secrets in the controller's own namespace.
+import KubernetesClient
+import Operations
+import RegcredCore
+
+public struct ClusterCaches: Sendable {
+    public let clusterPullSecrets: Informer<ClusterPullSecret>
+    public let namespaces: Informer<Namespace>
+    public let serviceAccounts: Informer<ServiceAccount>
+    public let managedSecrets: Informer<Secret>
+    public let sourceSecrets: Informer<Secret>
+
+    public init(client: KubeClient, controllerNamespace: String) {
+        clusterPullSecrets = Informer(client.resource(ClusterPullSecret.self))
+        namespaces = Informer(client.resource(Namespace.self))
+        serviceAccounts = Informer(client.resourceInAllNamespaces(ServiceAccount.self))
+        managedSecrets = Informer(
+            client.resourceInAllNamespaces(Secret.self),
+            labelSelector: KubernetesClient.LabelSelector([.equals(ManagedObjectMarkers.managedByLabel, ManagedObjectMarkers.managedByValue)]))
+        sourceSecrets = Informer(client.resource(Secret.self, namespace: controllerNamespace))
+    }
+
+    /// Runs every informer until the surrounding task is cancelled.
+    public func run() async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await clusterPullSecrets.run() }
+            group.addTask { await namespaces.run() }
+            group.addTask { await serviceAccounts.run() }
+            group.addTask { await managedSecrets.run() }
+            group.addTask { await sourceSecrets.run() }
+        }
+    }
+
+    public func waitUntilSynced() async {
+        await clusterPullSecrets.waitUntilSynced()
+        await namespaces.waitUntilSynced()
+        await serviceAccounts.waitUntilSynced()
+        await managedSecrets.waitUntilSynced()
+        await sourceSecrets.waitUntilSynced()
+    }
+
+    public var hasSynced: Bool {
+        get async {
+            let flags = [
+                await clusterPullSecrets.hasSynced, await namespaces.hasSynced, await serviceAccounts.hasSynced,
+                await managedSecrets.hasSynced, await sourceSecrets.hasSynced,
+            ]
+            return flags.allSatisfy { $0 }
+        }
+    }
+}

@@ -1,0 +1,78 @@
+// What one reconcile of a ClusterPullSecret achieved, and the status it leads to (pure).
+import Foundation
+
+public struct SyncResult: Hashable, Sendable {
+    /// Namespaces the ClusterPullSecret selects (not excluded, not terminating).
+    public var targeted: Int = 0
+    /// Selected namespaces whose secret and service accounts are as desired.
+    public var synced: Int = 0
+    /// Namespaces that could not be served, with why (in namespace order).
+    public var failures: [NamespaceFailure] = []
+    /// Writes done this pass, for events.
+    public var created = 0
+    public var updated = 0
+    public var deleted = 0
+    public var attached = 0
+    public var detached = 0
+
+    public init() {}
+
+    public var wroteAnything: Bool { created + updated + deleted + attached + detached > 0 }
+}
+
+/// Whether the credential source produced something usable, and if not, why.
+public enum SourceState: Hashable, Sendable {
+    case available(expiresAt: Date?)
+    case unavailable(reason: String, message: String)
+}
+
+public enum StatusComputation {
+    /// How many failures the status lists by name; the counts cover the rest.
+    public static let listedFailures = 5
+
+    /// The status after a reconcile. `lastSyncTime` moves only when something was written or
+    /// the status changed otherwise, so an idle controller does not write status every pass.
+    public static func status(
+        from previous: ClusterPullSecretStatus?, generation: Int64?, source: SourceState, result: SyncResult, now: Date
+    ) -> ClusterPullSecretStatus {
+        var status = previous ?? ClusterPullSecretStatus()
+        status.observedGeneration = generation
+        switch source {
+        case .available(let expiresAt):
+            status.setCondition("SourceAvailable", status: .true, reason: "CredentialRead", message: "the source produced a credential", generation: generation, now: now)
+            status.expiresAt = expiresAt.map(RFC3339.format)
+        case .unavailable(let reason, let message):
+            status.setCondition("SourceAvailable", status: .false, reason: reason, message: message, generation: generation, now: now)
+        }
+        let failed = result.failures.count
+        let counts = NamespaceCounts(
+            targeted: result.targeted, synced: result.synced, failed: failed,
+            failures: failed == 0 ? nil : Array(result.failures.prefix(listedFailures)))
+        status.namespaces = counts
+        let ready: (StatusCondition.Status, String, String)
+        if case .unavailable(let reason, _) = source, result.synced < result.targeted {
+            ready = (.false, reason, "the credential source is unavailable; \(result.synced)/\(result.targeted) namespaces hold a pull secret")
+        } else if failed > 0 {
+            ready = (.false, "NamespacesFailed", "\(failed) of \(result.targeted) namespaces failed; first: \(result.failures[0].namespace): \(result.failures[0].reason)")
+        } else if result.synced < result.targeted {
+            ready = (.false, "Syncing", "\(result.synced)/\(result.targeted) namespaces synced")
+        } else {
+            ready = (.true, "Synced", "\(result.synced)/\(result.targeted) namespaces synced")
+        }
+        status.setCondition("Ready", status: ready.0, reason: ready.1, message: ready.2, generation: generation, now: now)
+        var unchanged = status
+        unchanged.lastSyncTime = previous?.lastSyncTime
+        if result.wroteAnything || unchanged != previous || status.lastSyncTime == nil {
+            status.lastSyncTime = RFC3339.format(now)
+        }
+        return status
+    }
+
+    /// The status of a spec that cannot be served.
+    public static func invalid(from previous: ClusterPullSecretStatus?, generation: Int64?, problem: InvalidSpec, now: Date) -> ClusterPullSecretStatus {
+        var status = previous ?? ClusterPullSecretStatus()
+        status.observedGeneration = generation
+        status.setCondition("Ready", status: .false, reason: "InvalidSpec", message: problem.description, generation: generation, now: now)
+        return status
+    }
+}
