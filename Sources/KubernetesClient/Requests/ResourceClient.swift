@@ -26,7 +26,7 @@ public struct ResourceClient<Object: KubernetesObject>: Sendable {
         let response = try await client.send(KubeRequest(
             verb: .list, method: .GET, path: resource.path(namespace: namespace), query: options.queryItems,
             operation: operation("list", nil)))
-        do { return try ObjectList(json: try response.json()) } catch let error as ResourceDecodingError {
+        do { return try ObjectList(json: try response.json(operation: operation("list", nil))) } catch let error as ResourceDecodingError {
             throw KubeAPIError(reason: .unexpectedResponse, code: response.status, operation: operation("list", nil),
                                message: "the server's list is not a \(resource.kind)List: \(error)")
         }
@@ -144,7 +144,7 @@ public struct ResourceClient<Object: KubernetesObject>: Sendable {
     }
 
     func decode(_ response: KubeResponse, operation: String) throws -> Object {
-        do { return try Object(json: try response.json()) } catch let error as ResourceDecodingError {
+        do { return try Object(json: try response.json(operation: operation)) } catch let error as ResourceDecodingError {
             throw KubeAPIError(reason: .unexpectedResponse, code: response.status, operation: operation,
                                message: "the server's answer is not a \(resource.kind): \(error)")
         }

@@ -1,5 +1,4 @@
-// JSONObjectReader: reads known fields out of a JSON object, adding the field name to any
-// error, and JSONObjectWriter sets or removes them on the kept tree.
+// JSONObjectReader: reads known fields out of a JSON object, adding the field name to any error.
 import RegcredCore
 
 struct JSONObjectReader {
@@ -25,24 +24,4 @@ struct JSONObjectReader {
         }
         return value
     }
-}
-
-struct JSONObjectWriter {
-    var members: [String: JSONValue]
-
-    init(_ base: JSONValue) {
-        members = base.objectValue ?? [:]
-    }
-
-    /// `nil` removes the field, so clearing a typed property clears it on the server too.
-    mutating func set(_ key: String, _ value: (some JSONRepresentable)?) {
-        if let value { members[key] = value.json } else { members.removeValue(forKey: key) }
-    }
-
-    /// Empty collections are omitted, as the API server does (`omitempty`).
-    mutating func setNonEmpty<C: Collection & JSONRepresentable>(_ key: String, _ value: C?) {
-        if let value, !value.isEmpty { members[key] = value.json } else { members.removeValue(forKey: key) }
-    }
-
-    var json: JSONValue { .object(members) }
 }
