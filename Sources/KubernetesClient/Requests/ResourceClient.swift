@@ -89,8 +89,19 @@ public struct ResourceClient<Object: KubernetesObject>: Sendable {
         guard let name = object.metadata.name else { throw missingName("apply") }
         let ns = try namespace(for: object)
         return try await ResourceClient(client: client, resource: resource, namespace: ns)
-            .patch(name, .apply(withTypeInfo(object.json, namespace: ns), fieldManager: fieldManager, force: force),
+            .patch(name, .apply(applyIntent(object, namespace: ns), fieldManager: fieldManager, force: force),
                    options: WriteOptions(dryRun: dryRun))
+    }
+
+    /// The body of a server-side apply: the object with its type, without `managedFields`
+    /// (the server rejects an apply that carries them, and an object read back has them).
+    func applyIntent(_ object: Object, namespace: String?) -> JSONValue {
+        var intent = withTypeInfo(object.json, namespace: namespace)
+        if case .object(var metadata)? = intent["metadata"] {
+            metadata.removeValue(forKey: "managedFields")
+            intent["metadata"] = .object(metadata)
+        }
+        return intent
     }
 
     /// Deletes; returns once the server accepted (finalizers may keep the object a while).
