@@ -2,22 +2,22 @@
 // leaving every other field as it was.
 import RegcredCore
 
-struct JSONObjectWriter {
-    var members: [String: JSONValue]
+public struct JSONObjectWriter {
+    public var members: [String: JSONValue]
 
-    init(_ base: JSONValue) {
+    public init(_ base: JSONValue) {
         members = base.objectValue ?? [:]
     }
 
     /// `nil` removes the field, so clearing a typed property clears it on the server too.
-    mutating func set(_ key: String, _ value: (some JSONRepresentable)?) {
+    public mutating func set(_ key: String, _ value: (some JSONRepresentable)?) {
         if let value { members[key] = value.json } else { members.removeValue(forKey: key) }
     }
 
     /// Empty collections are omitted, as the API server does (`omitempty`).
-    mutating func setNonEmpty<C: Collection & JSONRepresentable>(_ key: String, _ value: C?) {
+    public mutating func setNonEmpty<C: Collection & JSONRepresentable>(_ key: String, _ value: C?) {
         if let value, !value.isEmpty { members[key] = value.json } else { members.removeValue(forKey: key) }
     }
 
-    var json: JSONValue { .object(members) }
+    public var json: JSONValue { .object(members) }
 }
