@@ -388,10 +388,23 @@ final class ClientPool: Sendable {
             for _ in 0..<12 { _ = try await client.resource(Namespace.self).list() }
             // 2 at once, then 10 more at 20/s: at least ~0.5 s.
             #expect(ContinuousClock.now - started >= .milliseconds(450))
-            // Watches are not limited: opening one does not wait for a token.
+        }
+    }
+
+    @Test func watchesBypassTheRateLimiter() async throws {
+        try await Self.withSandbox { sandbox, pool in
+            var config = try Self.config(sandbox)
+            config.qps = 1
+            config.burst = 1
+            let client = try pool.make(config)
+            _ = try await client.resource(Namespace.self).list()
+            // The bucket is empty for a second: a watch opens at once, a list waits.
             let watchStarted = ContinuousClock.now
             _ = try await client.resource(Namespace.self).watch(ListOptions(timeoutSeconds: 1))
-            #expect(ContinuousClock.now - watchStarted < .milliseconds(45))
+            #expect(ContinuousClock.now - watchStarted < .milliseconds(500))
+            let listStarted = ContinuousClock.now
+            _ = try await client.resource(Namespace.self).list()
+            #expect(ContinuousClock.now - listStarted >= .milliseconds(300))
         }
     }
 
