@@ -301,10 +301,11 @@ final class ClientPool: Sendable {
     static let viewer = SandboxUser(name: "viewer", token: "viewer-token", rules: [PolicyRule(verbs: ["get", "list"], resources: ["secrets"])])
 
     /// Runs `body` against a fresh sandbox; stops it and every pooled client afterwards.
-    static func withSandbox(tls: Bool = false, bookmarkInterval: Duration = .seconds(1),
+    static func withSandbox(tls: Bool = false, bookmarkInterval: Duration = .seconds(1), watchHistoryWindow: Int = 10_000,
                             _ body: (KubeSandbox, ClientPool) async throws -> Void) async throws {
         var options = KubeSandbox.Options()
         options.tls = tls
+        options.watchHistoryWindow = watchHistoryWindow
         options.users = [.admin, viewer]
         options.bookmarkInterval = bookmarkInterval
         let sandbox = try await KubeSandbox.start(options)
@@ -360,6 +361,31 @@ final class ClientPool: Sendable {
             let exhausted = await #expect(throws: KubeAPIError.self) { try await secrets.get("x") }
             #expect(exhausted?.code == 500)
             #expect(await sandbox.requestCount(verb: "get", resource: "secrets") == 3 + RetryPolicy().maxAttempts)
+        }
+    }
+
+    @Test func anExpiredContinueTokenFallsBackToAFullList() async throws {
+        try await Self.withSandbox(watchHistoryWindow: 5) { sandbox, pool in
+            let secrets = try pool.make(Self.config(sandbox)).resource(Secret.self)
+            for index in 0..<12 { _ = try await secrets.create(opaque("s-\(index)")) }
+            let firstPage = try await secrets.list(ListOptions(limit: 5))
+            let token = try #require(firstPage.continueToken)
+            for index in 12..<20 { _ = try await secrets.create(opaque("s-\(index)")) }
+            let stale = await #expect(throws: KubeAPIError.self) { try await secrets.list(ListOptions(limit: 5, continueToken: token)) }
+            #expect(stale?.reason == .gone)
+
+            // listAll meets the same expiry while writes go on between its pages.
+            await sandbox.faults.addLatency(.milliseconds(150), verb: "list", resource: "secrets")
+            let writer = Task {
+                try await Task.sleep(for: .milliseconds(200))
+                for index in 20..<30 { _ = try await secrets.create(opaque("s-\(index)")) }
+            }
+            let all = try await secrets.listAll(pageSize: 4)
+            try await writer.value
+            let names = all.items.compactMap(\.name)
+            #expect(Set(names).count == names.count)
+            #expect(names.count >= 20)
+            #expect(all.metadata.continue == nil)
         }
     }
 

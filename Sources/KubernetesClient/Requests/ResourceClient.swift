@@ -33,7 +33,9 @@ public struct ResourceClient<Object: KubernetesObject>: Sendable {
     }
 
     /// Every page, following `continue` tokens; the result's resourceVersion is the first page's
-    /// (a paginated list is a consistent snapshot at that version).
+    /// (a paginated list is a consistent snapshot at that version). When a continue token
+    /// outlives the server's history (410 Expired), falls back to one unpaginated list, as
+    /// client-go's pager does: the only way left to a consistent result.
     public func listAll(_ options: ListOptions = ListOptions(), pageSize: Int = 500) async throws -> ObjectList<Object> {
         var pageOptions = options
         pageOptions.limit = pageSize
@@ -42,7 +44,17 @@ public struct ResourceClient<Object: KubernetesObject>: Sendable {
         while let next = token {
             pageOptions.continueToken = next
             pageOptions.resourceVersion = nil
-            let page = try await list(pageOptions)
+            let page: ObjectList<Object>
+            do {
+                page = try await list(pageOptions)
+            } catch let error as KubeAPIError where error.isGone {
+                var whole = options
+                whole.limit = nil
+                whole.continueToken = nil
+                var result = try await list(whole)
+                result.metadata.continue = nil
+                return result
+            }
             first.items += page.items
             token = page.continueToken
         }
