@@ -10,6 +10,8 @@ let package = Package(
         .executable(name: "regcred", targets: ["regcred"]),
         .library(name: "RegcredCore", targets: ["RegcredCore"]),
         .library(name: "KubernetesClient", targets: ["KubernetesClient"]),
+        .library(name: "KubeSandbox", targets: ["KubeSandbox"]),
+        .executable(name: "regcred-sandbox", targets: ["regcred-sandbox"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -20,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // Pure: the docker config format, kubelet matching, profiles, planning. No I/O, no clock.
@@ -49,8 +52,14 @@ let package = Package(
             name: "Operations",
             dependencies: [
                 "RegcredCore",
+                "KubernetesClient",
                 .product(name: "Subprocess", package: "swift-subprocess"),
             ]
+        ),
+        // Reconcilers, work queue, refresh scheduling, leader election, metrics and health.
+        .target(
+            name: "Controller",
+            dependencies: ["RegcredCore", "KubernetesClient", "Operations"]
         ),
         // Thin entry point: flags in, one use case called, output and exit code out.
         .executableTarget(
@@ -58,16 +67,48 @@ let package = Package(
             dependencies: [
                 "Operations",
                 "RegcredCore",
+                "KubernetesClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Test support: an in-memory Kubernetes API server (HTTP/HTTPS) with fault injection.
+        .target(
+            name: "KubeSandbox",
+            dependencies: [
+                "RegcredCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // `regcred-sandbox`: runs KubeSandbox on a port and writes a kubeconfig for kubectl.
+        .executableTarget(
+            name: "regcred-sandbox",
+            dependencies: [
+                "KubeSandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "RegcredCoreTests", dependencies: ["RegcredCore"]),
-        // KubeSandbox joins these dependencies when it lands on main (integration tests are
-        // guarded by `#if canImport(KubeSandbox)` until then).
-        .testTarget(name: "KubernetesClientTests", dependencies: ["KubernetesClient", "RegcredCore"]),
+        .testTarget(name: "OperationsTests", dependencies: ["Operations", "RegcredCore"]),
+        .testTarget(name: "ControllerTests", dependencies: ["Controller", "RegcredCore"]),
+        .testTarget(name: "KubernetesClientTests", dependencies: ["KubernetesClient", "RegcredCore", "KubeSandbox"]),
+        .testTarget(
+            name: "KubeSandboxTests",
+            dependencies: [
+                "KubeSandbox",
+                "RegcredCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["RegcredCore", "regcred"]
+            dependencies: ["RegcredCore", "regcred", "KubeSandbox"]
         ),
     ],
     swiftLanguageModes: [.v6]

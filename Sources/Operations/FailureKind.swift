@@ -15,6 +15,12 @@ public enum FailureKind: Sendable {
     case cannotWrite
     /// The command ran, and what it checked is not in order (a broken entry, no matching entry).
     case checkFailed
+    /// The cluster refused: Forbidden or Unauthorized.
+    case permissionDenied
+    /// Someone else kept changing the object; trying again later may work.
+    case temporaryFailure
+    /// The kubeconfig or in-cluster configuration is unusable.
+    case configuration
 }
 
 /// An error whose message a user can act on, with its failure kind.

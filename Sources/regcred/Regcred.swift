@@ -19,7 +19,7 @@ struct Regcred: AsyncParsableCommand {
             73 output could not be written; 70 internal error.
             """,
         version: "0.1.0",
-        subcommands: [CreateCommand.self, UpdateCommand.self, ShowCommand.self, MatchCommand.self, ProfilesCommand.self]
+        subcommands: [CreateCommand.self, UpdateCommand.self, ShowCommand.self, MatchCommand.self, DeleteCommand.self, ProfilesCommand.self]
     )
 
     static func main() async {
@@ -34,7 +34,12 @@ struct Regcred: AsyncParsableCommand {
             Terminal.printError(error.description)
             Foundation.exit(ExitStatus.code(for: error.kind))
         } catch {
-            exit(withError: error)
+            let code = exitCode(for: error)
+            // --help and --version arrive as errors with a success code: let ArgumentParser print them.
+            if code == .success { exit(withError: error) }
+            // Flag errors: one line, as every other error, pointing at the help.
+            Terminal.printError(message(for: error) + " (see `regcred --help`)")
+            Foundation.exit(code == .failure && !(error is ExitCode) ? ExitStatus.internalError : code.rawValue)
         }
     }
 }

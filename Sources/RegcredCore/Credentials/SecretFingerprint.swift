@@ -7,12 +7,21 @@ public enum SecretFingerprint {
     /// enough to see that a token changed or that two namespaces hold the same one.
     public static func of(_ secret: String) -> String {
         let digest = SHA256.hash(data: Data(secret.utf8))
-        let hex = digest.prefix(4).map { String(format: "%02x", $0) }.joined()
-        return "len \(secret.utf8.count), sha256:\(hex)"
+        return "len \(secret.utf8.count), sha256:\(hex(digest.prefix(4)))"
     }
 
     /// The full hex SHA-256 of some bytes, for content-hash annotations.
     public static func sha256Hex(_ data: Data) -> String {
-        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        hex(SHA256.hash(data: data))
+    }
+
+    static func hex<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = []
+        for byte in bytes {
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 }

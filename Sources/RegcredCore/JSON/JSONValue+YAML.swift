@@ -16,13 +16,33 @@ extension JSONValue {
         do {
             node = try Yams.compose(yaml: text)
         } catch {
-            throw YAMLSyntaxError(detail: "\(error)".trimmingCharacters(in: .whitespacesAndNewlines))
+            throw YAMLSyntaxError(detail: Self.location(of: error))
         }
         guard let node else {
             self = .null
             return
         }
         self = try JSONValue(node: node)
+    }
+
+    /// Where and why parsing failed, without the snippet of input that Yams quotes: that line
+    /// may hold a password.
+    static func location(of error: any Error) -> String {
+        guard let yamlError = error as? YamlError else { return "the document could not be parsed" }
+        switch yamlError {
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+            .composer(let context, let problem, let mark, _):
+            let during = context.map { " (\($0.text))" } ?? ""
+            return "line \(mark.line), column \(mark.column): \(problem)\(during)"
+        case .reader(let problem, let offset, _, _):
+            return offset.map { "\(problem) at byte \($0)" } ?? problem
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            return "line \(context.mark.line): duplicated keys \(duplicates.sorted().joined(separator: ", "))"
+        case .dataCouldNotBeDecoded:
+            return "the document is not UTF-8 text"
+        default:
+            return "the document could not be parsed"
+        }
     }
 
     private init(node: Node) throws(YAMLSyntaxError) {

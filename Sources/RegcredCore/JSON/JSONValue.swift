@@ -72,20 +72,21 @@ extension JSONValue {
 extension JSONValue: Codable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
+        // Most likely kinds first: every failed attempt throws, and documents are mostly strings and objects.
         if container.decodeNil() {
             self = .null
+        } else if let value = try? container.decode(String.self) {
+            self = .string(value)
+        } else if let value = try? container.decode([String: JSONValue].self) {
+            self = .object(value)
         } else if let value = try? container.decode(Bool.self) {
             self = .bool(value)
         } else if let value = try? container.decode(Int64.self) {
             self = .integer(value)
         } else if let value = try? container.decode(Double.self) {
             self = .double(value)
-        } else if let value = try? container.decode(String.self) {
-            self = .string(value)
-        } else if let value = try? container.decode([JSONValue].self) {
-            self = .array(value)
         } else {
-            self = .object(try container.decode([String: JSONValue].self))
+            self = .array(try container.decode([JSONValue].self))
         }
     }
 
@@ -115,11 +116,27 @@ extension JSONValue {
         do {
             self = try JSONDecoder().decode(JSONValue.self, from: data)
         } catch let DecodingError.dataCorrupted(context) {
-            let underlying = (context.underlyingError as? NSError)?.userInfo[NSDebugDescriptionErrorKey] as? String
-            throw JSONSyntaxError(detail: underlying ?? context.debugDescription)
+            let underlying = context.underlyingError.map { "\($0)" }
+            throw JSONSyntaxError(detail: Self.withoutQuotedInput(underlying ?? context.debugDescription))
         } catch {
-            throw JSONSyntaxError(detail: "\(error)")
+            throw JSONSyntaxError(detail: "the document could not be parsed")
         }
+    }
+
+    /// Decoder messages quote the offending character ("Unexpected character 'x'"); in a
+    /// credentials document that character may belong to a password, so it is dropped.
+    static func withoutQuotedInput(_ message: String) -> String {
+        var result = ""
+        var quoted = false
+        for character in message {
+            if character == "'" {
+                quoted.toggle()
+                result.append(quoted ? "'…" : "'")
+            } else if !quoted {
+                result.append(character)
+            }
+        }
+        return result
     }
 
     /// Deterministic encoding: sorted keys, no escaped slashes; `pretty` indents like kubectl.

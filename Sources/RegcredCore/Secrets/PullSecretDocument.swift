@@ -31,6 +31,7 @@ extension PullSecretDocument {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw .empty }
         let document: JSONValue
+        let syntax: Syntax
         if trimmed.hasPrefix("{") || trimmed.hasPrefix("[") {
             do { document = try JSONValue(parsing: Data(trimmed.utf8)) } catch { throw .syntax("\(error)") }
             syntax = .json(pretty: trimmed.contains("\n"))
@@ -38,6 +39,12 @@ extension PullSecretDocument {
             do { document = try JSONValue(yaml: text) } catch { throw .syntax("\(error)") }
             syntax = .yaml
         }
+        try self.init(document: document, syntax: syntax)
+    }
+
+    /// A document already parsed: a Secret as the API server returns it, or a docker config.
+    public init(document: JSONValue, syntax: Syntax) throws(PullSecretDocumentError) {
+        self.syntax = syntax
         guard case .object(let members) = document else { throw .notAnObject(found: document.kindDescription) }
         if members["kind"] != nil || members["apiVersion"] != nil {
             (container, config) = try Self.readSecret(document)
@@ -48,6 +55,10 @@ extension PullSecretDocument {
             }
         }
     }
+
+    /// The bytes to store under the Secret's key (`data[.dockerconfigjson]`), for writing back
+    /// through the API rather than as text.
+    public var encodedConfig: Data { config.encoded() }
 
     private static func readSecret(_ manifest: JSONValue) throws(PullSecretDocumentError) -> (Container, DockerConfig) {
         let name = manifest["metadata"]?["name"]?.stringValue ?? "<unnamed>"

@@ -1,19 +1,23 @@
-// `regcred create`: print a pull secret for many registries at once.
+// `regcred create`: a pull secret for many registries at once, in the cluster or printed.
 import ArgumentParser
 import Foundation
+import KubernetesClient
 import Operations
+import RegcredCore
 
 extension CreateOutputFormat: ExpressibleByArgument {}
 
 struct CreateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "create",
-        abstract: "Print a kubernetes.io/dockerconfigjson Secret for one or more registries.",
+        abstract: "Create a kubernetes.io/dockerconfigjson Secret for one or more registries.",
         discussion: """
             One credential serves every registry given with --registry and every host of --profile.
+            Like kubectl, create writes to the cluster unless --dry-run=client, which prints the
+            Secret instead (no cluster needed); -o dockerconfigjson and -o env always print.
             Examples:
-              echo "$TOKEN" | regcred create ghcr-pull --registry ghcr.io --username bot --password-stdin
-              regcred create icr --profile ibm-us --password-env IBM_API_KEY -n apps -o yaml
+              echo "$TOKEN" | regcred create ghcr-pull --registry ghcr.io --username bot --password-stdin -n apps
+              regcred create icr --profile ibm-us --password-env IBM_API_KEY --dry-run=client -o yaml > icr.yaml
               regcred create ci --registry reg.example.com --username ci --password-file tok -o env --env-name REG
             """)
 
@@ -32,36 +36,49 @@ struct CreateCommand: AsyncParsableCommand {
     @Option(name: .long, help: "An email to record in each entry (omitted when not given, as kubectl does).")
     var email: String?
 
-    @Option(name: [.short, .long], help: "The Secret's namespace.")
-    var namespace: String?
-
-    @Option(name: [.short, .customLong("output")], help: "Output format: yaml, json, dockerconfigjson or env.")
-    var output: CreateOutputFormat = .yaml
+    @Option(name: [.short, .customLong("output")], help: "Print the result as yaml or json; dockerconfigjson or env print without touching the cluster.")
+    var output: CreateOutputFormat?
 
     @Option(name: .long, help: ArgumentHelp("With -o env: the variable name (NAME_64 is printed).", valueName: "name"))
     var envName: String?
 
-    @Option(name: .long, help: ArgumentHelp("Encrypt the output for a gpg recipient: gpg:RECIPIENT.", valueName: "gpg:recipient"))
-    var encrypt: String?
+    @Option(name: .long, help: "none: create in the cluster; client: only print; server: let the API server validate without storing.")
+    var dryRun: PullSecretsInCluster.DryRun = .none
 
+    @Flag(name: .long, help: "Replace an existing pull secret of the same name (its labels and annotations are kept).")
+    var overwrite = false
+
+    @OptionGroup var kube: KubeOptions
+    @OptionGroup var encryption: EncryptionOptions
     @OptionGroup var password: PasswordOptions
     @OptionGroup var profiles: ProfileFileOptions
+
+    /// Printing only: --dry-run=client, or a format that is not a Kubernetes object.
+    var printsOnly: Bool { dryRun == .client || output == .dockerconfigjson || output == .env }
 
     func validate() throws {
         guard !registry.isEmpty || profile != nil else {
             throw ValidationError("no registry given; pass --registry HOST (repeatable) or --profile NAME")
         }
         if envName != nil && output != .env { throw ValidationError("--env-name goes with -o env") }
-        if let encrypt { _ = try GPGEncryptor(spec: encrypt) }
+        if encryption.encrypt != nil && !printsOnly { throw ValidationError("--encrypt goes with --dry-run=client (encrypted output is for files, not the cluster)") }
     }
 
     func run() async throws {
         let catalog = try ProfileCatalogLoader.load(explicitPath: profiles.path)
         let request = CreatePullSecret(
-            name: name, namespace: namespace, registries: registry, profile: profile, username: username,
+            name: name, namespace: kube.namespace, registries: registry, profile: profile, username: username,
             password: try password.source.read(), email: email)
-        var text = try request.rendered(as: output, envName: envName, catalog: catalog)
-        if let encrypt { text = try await GPGEncryptor(spec: encrypt).encrypt(text) }
-        Terminal.write(text)
+        if printsOnly {
+            let text = try request.rendered(as: output ?? .yaml, envName: envName, catalog: catalog)
+            Terminal.write(try await encryption.apply(to: text))
+            return
+        }
+        let config = try request.dockerConfig(catalog: catalog)
+        let created = try await kube.connection.withClient { client in
+            try await PullSecretsInCluster(client: client, namespace: kube.namespace)
+                .create(name: name, config: config, overwrite: overwrite, dryRun: dryRun)
+        }
+        Terminal.write(ClusterOutput.render(created, as: output, verb: overwrite ? "configured" : "created", dryRun: dryRun))
     }
 }

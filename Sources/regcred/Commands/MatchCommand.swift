@@ -3,7 +3,7 @@ import ArgumentParser
 import Operations
 import RegcredCore
 
-struct MatchCommand: ParsableCommand {
+struct MatchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "match",
         abstract: "Show which entries of a pull secret the kubelet would use for an image, and why.",
@@ -17,13 +17,19 @@ struct MatchCommand: ParsableCommand {
     @Argument(help: "An image reference, e.g. ghcr.io/org/app:1.2 or nginx.")
     var image: String
 
+    @Argument(help: "A pull secret in the cluster (omit with -f).")
+    var secret: String?
+
     @OptionGroup var document: DocumentOptions
+    @OptionGroup var kube: KubeOptions
 
     @Option(name: [.short, .customLong("output")], help: "Output format: table or json.")
     var output: ShowOutputFormat = .table
 
-    func run() throws {
-        let parsed = try PullSecretDocument(parsing: try document.source.readText())
+    func validate() throws { try document.validate(secret: secret) }
+
+    func run() async throws {
+        let parsed = try await document.load(secret: secret, kube: kube)
         let report = try MatchImage.report(image: image, config: parsed.config)
         Terminal.write(MatchImage.render(report, as: output))
         if !report.hasMatch { throw CheckFailed("no entry matches \(report.normalizedImage)") }

@@ -1,0 +1,556 @@
+// ObjectStore: the sandbox's etcd and registry in one actor. It owns every object, the global
+// resourceVersion counter, per-resource change history and the open watches, and applies the
+// API server's write semantics (metadata defaults, validation, optimistic concurrency,
+// finalizers, namespace lifecycle) so that the HTTP layer only parses and encodes.
+import Foundation
+import RegcredCore
+
+actor ObjectStore {
+    struct Settings: Sendable {
+        var defaultServiceAccountDelay: Duration?
+        var watchHistoryWindow: Int
+        var bookmarkInterval: Duration
+        /// Delay between a namespace turning Terminating and its content being removed.
+        var namespaceFinalizeDelay: Duration = .milliseconds(20)
+    }
+
+    let registry: ResourceRegistry
+    let settings: Settings
+    private(set) var resourceVersion = 100
+    private var storages: [String: ResourceStorage] = [:]
+    private var watchers: [Int: Watcher] = [:]
+    private var nextWatcherID = 0
+    private var goneOnNextWatch = false
+
+    struct Watcher {
+        var type: ResourceType
+        var filter: WatchFilter
+        var continuation: AsyncStream<JSONValue>.Continuation
+    }
+
+    init(registry: ResourceRegistry, settings: Settings) {
+        self.registry = registry
+        self.settings = settings
+    }
+
+    /// The namespaces a fresh cluster has, each with its `default` ServiceAccount.
+    func bootstrap() {
+        for name in ["default", "kube-system", "kube-public", "kube-node-lease"] {
+            _ = try? create(ResourceRegistry.namespaces, namespace: nil,
+                            body: .object(["metadata": .object(["name": .string(name)])]), dryRun: false)
+        }
+    }
+
+    // MARK: reads
+
+    func get(_ type: ResourceType, namespace: String?, name: String) throws(APIError) -> JSONValue {
+        guard let stored = storage(type).objects[ObjectKey(namespace: namespace ?? "", name: name)] else {
+            throw APIError.notFound(type, name)
+        }
+        return ObjectRepresentation.present(stored, as: type)
+    }
+
+    struct ListPage: Sendable {
+        var items: [JSONValue]
+        var resourceVersion: Int
+        var continueToken: String?
+        var remaining: Int?
+    }
+
+    func list(_ type: ResourceType, filter: WatchFilter, limit: Int?, continueToken: String?) throws(APIError) -> ListPage {
+        var listRV = resourceVersion
+        var startKey: String?
+        let storage = storage(type)
+        if let continueToken, !continueToken.isEmpty {
+            let token = try ContinueToken(decoding: continueToken)
+            if token.resourceVersion > 0 && token.resourceVersion < storage.floor {
+                var error = APIError.gone("The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.")
+                error.listMeta["continue"] = .string(ContinueToken(resourceVersion: -1, start: token.start).encoded)
+                throw error
+            }
+            if token.resourceVersion > 0 { listRV = token.resourceVersion }
+            startKey = token.start
+        }
+        let sorted = storage.objects.sorted { $0.key.sortKey < $1.key.sortKey }
+        var items: [JSONValue] = []
+        var lastKey: String?
+        var index = 0
+        if let startKey {
+            index = sorted.firstIndex { $0.key.sortKey >= startKey } ?? sorted.count
+        }
+        var more = false
+        while index < sorted.count {
+            let (key, object) = sorted[index]
+            index += 1
+            guard filter.matches(object) else { continue }
+            if let limit, limit > 0, items.count >= limit {
+                more = true
+                index -= 1
+                break
+            }
+            items.append(ObjectRepresentation.present(object, as: type))
+            lastKey = key.sortKey
+        }
+        var page = ListPage(items: items, resourceVersion: listRV)
+        if more, let lastKey {
+            page.continueToken = ContinueToken(resourceVersion: listRV, start: lastKey + "\u{0}").encoded
+            if filter.labels.isEmpty && filter.fields.isEmpty {
+                page.remaining = sorted[index...].count(where: { filter.matches($0.value) })
+            }
+        }
+        return page
+    }
+
+    // MARK: create
+
+    func create(_ type: ResourceType, namespace: String?, body: JSONValue, dryRun: Bool) throws(APIError) -> JSONValue {
+        guard case .object = body else { throw APIError.badRequest("Object 'Kind' is missing in '\(body.encodedString())'") }
+        var object = ObjectRepresentation.toStorage(body, from: type)
+        var meta = object["metadata"]?.objectValue ?? [:]
+        if type.namespaced {
+            let bodyNamespace = meta["namespace"]?.stringValue ?? ""
+            if !bodyNamespace.isEmpty && bodyNamespace != namespace {
+                throw APIError.badRequest("the namespace of the provided object does not match the namespace sent on the request")
+            }
+            meta["namespace"] = .string(namespace ?? "")
+        } else {
+            meta["namespace"] = nil
+        }
+        if let version = meta["resourceVersion"]?.stringValue, !version.isEmpty {
+            throw APIError.badRequest("resourceVersion should not be set on objects to be created")
+        }
+        var name = meta["name"]?.stringValue ?? ""
+        if name.isEmpty, let prefix = meta["generateName"]?.stringValue, !prefix.isEmpty {
+            name = prefix + Self.randomSuffix()
+            meta["name"] = .string(name)
+        }
+        if name.isEmpty {
+            throw APIError.invalid(type, "", [.required("metadata.name", "name or generateName is required")])
+        }
+        var errors = NameValidation.validate(name: name, type: type)
+        if type.namespaced, let namespace {
+            let namespaceKey = ObjectKey(namespace: "", name: namespace)
+            guard let namespaceObject = storages["namespaces"]?.objects[namespaceKey] else {
+                throw APIError.notFound(ResourceRegistry.namespaces, namespace)
+            }
+            if namespaceObject["metadata"]?["deletionTimestamp"] != nil {
+                throw APIError.forbidden(type, name,
+                    "unable to create new content in namespace \(namespace) because it is being terminated",
+                    causes: [.object(["reason": .string("NamespaceTerminating"),
+                                      "message": .string("namespace \(namespace) is being terminated"),
+                                      "field": .string("metadata.namespace")])])
+            }
+        }
+        meta["uid"] = .string(UUID().uuidString.lowercased())
+        meta["creationTimestamp"] = .string(Self.now())
+        meta["deletionTimestamp"] = nil
+        meta["deletionGracePeriodSeconds"] = nil
+        meta["managedFields"] = nil
+        if type.isCustom { meta["generation"] = .integer(1) } else { meta["generation"] = nil }
+        object["metadata"] = .object(meta)
+        try applyCreateDefaults(type, &object)
+        if type.plural == "secrets" { errors += SecretValidation.validate(object) }
+        if !errors.isEmpty { throw APIError.invalid(type, name, errors) }
+
+        let key = ObjectKey(namespace: type.namespaced ? namespace ?? "" : "", name: name)
+        if storage(type).objects[key] != nil { throw APIError.alreadyExists(type, name) }
+        if dryRun { return ObjectRepresentation.present(object, as: type) }
+
+        let version = bump()
+        object["metadata"]?["resourceVersion"] = .string(String(version))
+        write(type, key: key, object: object, change: .added, previous: nil, version: version)
+        if type.plural == "namespaces" && type.group.isEmpty { scheduleDefaultServiceAccount(name) }
+        return ObjectRepresentation.present(object, as: type)
+    }
+
+    private func applyCreateDefaults(_ type: ResourceType, _ object: inout JSONValue) throws(APIError) {
+        switch (type.group, type.plural) {
+        case ("", "secrets"):
+            try SecretValidation.normalize(&object)
+        case ("", "namespaces"):
+            object["spec"] = .object(["finalizers": .array([.string("kubernetes")])])
+            object["status"] = .object(["phase": .string("Active")])
+            var labels = object["metadata"]?["labels"]?.objectValue ?? [:]
+            labels["kubernetes.io/metadata.name"] = object["metadata"]?["name"]
+            object["metadata"]?["labels"] = .object(labels)
+        case ("", "pods"):
+            if object["status"] == nil { object["status"] = .object(["phase": .string("Pending"), "qosClass": .string("BestEffort")]) }
+            if object["spec"]?["serviceAccountName"] == nil { object["spec"]?["serviceAccountName"] = .string("default") }
+        default:
+            // A status subresource means status is not writable through the main resource.
+            if type.isCustom && type.hasStatus { object["status"] = nil }
+        }
+    }
+
+    // MARK: update
+
+    enum Precondition: Sendable {
+        /// Update with the body's resourceVersion (unconditional when empty, except custom resources).
+        case fromBody
+        /// Patches: conflict only if the patch itself carried a resourceVersion.
+        case patch(String?)
+    }
+
+    func update(_ type: ResourceType, namespace: String?, name: String, body: JSONValue, subresource: String?,
+                dryRun: Bool) throws(APIError) -> JSONValue {
+        guard case .object = body else { throw APIError.badRequest("Object 'Kind' is missing in '\(body.encodedString())'") }
+        let bodyName = body["metadata"]?["name"]?.stringValue ?? ""
+        if bodyName != name {
+            throw APIError.badRequest("the name of the object (\(bodyName)) does not match the name on the URL (\(name))")
+        }
+        if type.namespaced, let bodyNamespace = body["metadata"]?["namespace"]?.stringValue, !bodyNamespace.isEmpty,
+           bodyNamespace != namespace {
+            throw APIError.badRequest("the namespace of the provided object does not match the namespace sent on the request")
+        }
+        return try replace(type, namespace: namespace, name: name, incoming: ObjectRepresentation.toStorage(body, from: type),
+                           precondition: .fromBody, subresource: subresource, dryRun: dryRun)
+    }
+
+    func patch(_ type: ResourceType, namespace: String?, name: String, kind: PatchKind, patch: JSONValue,
+               subresource: String?, dryRun: Bool) throws(APIError) -> (object: JSONValue, created: Bool) {
+        let key = ObjectKey(namespace: type.namespaced ? namespace ?? "" : "", name: name)
+        guard let stored = storage(type).objects[key] else {
+            if kind == .apply {
+                // Server-side apply creates what does not exist yet (managed fields are not tracked).
+                var body = patch
+                body["metadata"]?["resourceVersion"] = nil
+                return (try create(type, namespace: namespace, body: body, dryRun: dryRun), true)
+            }
+            throw APIError.notFound(type, name)
+        }
+        let current = ObjectRepresentation.present(stored, as: type)
+        var patched: JSONValue
+        switch kind {
+        case .merge, .apply:
+            patched = JSONMergePatch.apply(patch, to: current)
+        case .json:
+            do { patched = try JSONPatch.apply(patch, to: current) } catch {
+                throw APIError(code: 422, reason: "Invalid", message: error.message)
+            }
+        case .strategic:
+            patched = StrategicMergePatch.apply(patch, to: current, kind: type.kind)
+        }
+        if patched["metadata"]?["name"]?.stringValue != name {
+            throw APIError.badRequest("the name of the object (\(patched["metadata"]?["name"]?.stringValue ?? "")) does not match the name on the URL (\(name))")
+        }
+        let requested = patch["metadata"]?["resourceVersion"]?.stringValue
+        return (try replace(type, namespace: namespace, name: name, incoming: ObjectRepresentation.toStorage(patched, from: type),
+                           precondition: .patch(kind == .json ? nil : requested), subresource: subresource, dryRun: dryRun), false)
+    }
+
+    private func replace(_ type: ResourceType, namespace: String?, name: String, incoming: JSONValue,
+                         precondition: Precondition, subresource: String?, dryRun: Bool) throws(APIError) -> JSONValue {
+        let key = ObjectKey(namespace: type.namespaced ? namespace ?? "" : "", name: name)
+        guard let old = storage(type).objects[key] else { throw APIError.notFound(type, name) }
+        let currentVersion = old["metadata"]?["resourceVersion"]?.stringValue ?? ""
+        switch precondition {
+        case .fromBody:
+            let given = incoming["metadata"]?["resourceVersion"]?.stringValue ?? ""
+            if given.isEmpty {
+                if type.isCustom {
+                    throw APIError.invalid(type, name, [.invalid("metadata.resourceVersion", rendered: "0x0", "must be specified for an update")])
+                }
+            } else if given != currentVersion {
+                throw APIError.staleUpdate(type, name)
+            }
+        case .patch(let given):
+            if let given, !given.isEmpty, given != currentVersion { throw APIError.staleUpdate(type, name) }
+        }
+
+        var new: JSONValue
+        if subresource == "status" {
+            new = old
+            new["status"] = incoming["status"]
+        } else {
+            new = incoming
+            if type.hasStatus { new["status"] = old["status"] }
+            if type.plural == "namespaces" && type.group.isEmpty { new["spec"] = old["spec"] }
+        }
+        // System-owned metadata always comes from the stored object.
+        var meta = new["metadata"]?.objectValue ?? [:]
+        let oldMeta = old["metadata"]?.objectValue ?? [:]
+        for field in ["uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation",
+                      "namespace", "name", "resourceVersion"] {
+            meta[field] = oldMeta[field]
+        }
+        meta["managedFields"] = nil
+        if type.plural == "namespaces" && type.group.isEmpty {
+            var labels = meta["labels"]?.objectValue ?? [:]
+            labels["kubernetes.io/metadata.name"] = .string(name)
+            meta["labels"] = .object(labels)
+        }
+        new["metadata"] = .object(meta)
+
+        var errors: [FieldError] = []
+        if type.plural == "secrets" && type.group.isEmpty {
+            try SecretValidation.normalize(&new)
+            errors += SecretValidation.validateUpdate(new: new, old: old)
+        }
+        if oldMeta["deletionTimestamp"] != nil {
+            let before = Set((oldMeta["finalizers"]?.arrayValue ?? []).compactMap(\.stringValue))
+            let added = (meta["finalizers"]?.arrayValue ?? []).compactMap(\.stringValue).filter { !before.contains($0) }
+            if !added.isEmpty {
+                errors.append(.forbidden("metadata.finalizers", "no new finalizers can be added if the object is being deleted, found new finalizers []string{\(added.map { "\"\($0)\"" }.joined(separator: ", "))}"))
+            }
+        }
+        if !errors.isEmpty { throw APIError.invalid(type, name, errors) }
+        if type.isCustom && Self.specChanged(old, new) {
+            new["metadata"]?["generation"] = .integer((oldMeta["generation"]?.integerValue ?? 1) + 1)
+        }
+
+        // A write that changes nothing is not a write: same resourceVersion, no watch event.
+        if new == old || dryRun { return ObjectRepresentation.present(new, as: type) }
+
+        let version = bump()
+        new["metadata"]?["resourceVersion"] = .string(String(version))
+        let finalizers = new["metadata"]?["finalizers"]?.arrayValue ?? []
+        if new["metadata"]?["deletionTimestamp"] != nil && finalizers.isEmpty && !(type.plural == "namespaces" && type.group.isEmpty) {
+            write(type, key: key, object: nil, change: .deleted, previous: old, version: version, deletedObject: new)
+        } else {
+            write(type, key: key, object: new, change: .modified, previous: old, version: version)
+        }
+        return ObjectRepresentation.present(new, as: type)
+    }
+
+    /// Custom resources bump generation when anything but metadata and status changes.
+    private static func specChanged(_ old: JSONValue, _ new: JSONValue) -> Bool {
+        var a = old, b = new
+        for field in ["metadata", "status"] {
+            a[field] = nil
+            b[field] = nil
+        }
+        return a != b
+    }
+
+    // MARK: delete
+
+    struct DeleteOptions: Sendable {
+        var preconditionUID: String?
+        var preconditionResourceVersion: String?
+        var dryRun = false
+    }
+
+    /// Returns the object (still present, or as last seen) and whether it is gone now.
+    func delete(_ type: ResourceType, namespace: String?, name: String, options: DeleteOptions) throws(APIError) -> (object: JSONValue, deleted: Bool) {
+        let key = ObjectKey(namespace: type.namespaced ? namespace ?? "" : "", name: name)
+        guard var object = storage(type).objects[key] else { throw APIError.notFound(type, name) }
+        let uid = object["metadata"]?["uid"]?.stringValue ?? ""
+        let version = object["metadata"]?["resourceVersion"]?.stringValue ?? ""
+        if let wanted = options.preconditionUID, !wanted.isEmpty, wanted != uid {
+            throw APIError.conflict(type, name, "Precondition failed: UID in precondition: \(wanted), UID in object meta: \(uid)")
+        }
+        if let wanted = options.preconditionResourceVersion, !wanted.isEmpty, wanted != version {
+            throw APIError.conflict(type, name, "Precondition failed: ResourceVersion in precondition: \(wanted), ResourceVersion in object meta: \(version)")
+        }
+        let isNamespace = type.plural == "namespaces" && type.group.isEmpty
+        let finalizers = object["metadata"]?["finalizers"]?.arrayValue ?? []
+        if isNamespace || !finalizers.isEmpty {
+            if object["metadata"]?["deletionTimestamp"] != nil || options.dryRun {
+                return (ObjectRepresentation.present(object, as: type), false)
+            }
+            let previous = object
+            object["metadata"]?["deletionTimestamp"] = .string(Self.now())
+            object["metadata"]?["deletionGracePeriodSeconds"] = .integer(0)
+            if isNamespace { object["status"]?["phase"] = .string("Terminating") }
+            let newVersion = bump()
+            object["metadata"]?["resourceVersion"] = .string(String(newVersion))
+            write(type, key: key, object: object, change: .modified, previous: previous, version: newVersion)
+            if isNamespace { scheduleNamespaceFinalization(name) }
+            return (ObjectRepresentation.present(object, as: type), false)
+        }
+        if options.dryRun { return (ObjectRepresentation.present(object, as: type), true) }
+        let newVersion = bump()
+        var deleted = object
+        deleted["metadata"]?["resourceVersion"] = .string(String(newVersion))
+        write(type, key: key, object: nil, change: .deleted, previous: object, version: newVersion, deletedObject: deleted)
+        return (ObjectRepresentation.present(deleted, as: type), true)
+    }
+
+    // MARK: namespace lifecycle
+
+    private func scheduleDefaultServiceAccount(_ namespace: String) {
+        guard let delay = settings.defaultServiceAccountDelay else { return }
+        Task { [weak self] in
+            try? await Task.sleep(for: delay)
+            await self?.createDefaultServiceAccount(namespace)
+        }
+    }
+
+    private func createDefaultServiceAccount(_ namespace: String) {
+        let sa = ResourceRegistry.serviceAccounts
+        guard storages["serviceaccounts"]?.objects[ObjectKey(namespace: namespace, name: "default")] == nil else { return }
+        _ = try? create(sa, namespace: namespace, body: .object(["metadata": .object(["name": .string("default")])]), dryRun: false)
+    }
+
+    private func scheduleNamespaceFinalization(_ namespace: String) {
+        let delay = settings.namespaceFinalizeDelay
+        Task { [weak self] in
+            while true {
+                try? await Task.sleep(for: delay)
+                guard let self, await self.finalizeNamespaceStep(namespace) == false else { return }
+            }
+        }
+    }
+
+    /// One pass of the namespace controller: delete the content, then the namespace once it is
+    /// empty and its own finalizers are gone. Returns true when nothing is left to do.
+    private func finalizeNamespaceStep(_ namespace: String) -> Bool {
+        let nsKey = ObjectKey(namespace: "", name: namespace)
+        guard var namespaceObject = storages["namespaces"]?.objects[nsKey] else { return true }
+        var remaining = 0
+        for type in registry.types where type.namespaced && type.storageKey == type.qualifiedName {
+            let keys = storage(type).objects.keys.filter { $0.namespace == namespace }
+            for key in keys {
+                remaining += 1
+                _ = try? delete(type, namespace: namespace, name: key.name, options: DeleteOptions())
+            }
+        }
+        if remaining > 0 { return false }
+        // The namespace controller's own `kubernetes` finalizer (spec.finalizers) is released here.
+        if !(namespaceObject["spec"]?["finalizers"]?.arrayValue ?? []).isEmpty {
+            let previous = namespaceObject
+            namespaceObject["spec"]?["finalizers"] = nil
+            let version = bump()
+            namespaceObject["metadata"]?["resourceVersion"] = .string(String(version))
+            write(ResourceRegistry.namespaces, key: nsKey, object: namespaceObject, change: .modified, previous: previous, version: version)
+        }
+        if !(namespaceObject["metadata"]?["finalizers"]?.arrayValue ?? []).isEmpty { return false }
+        let version = bump()
+        var deleted = namespaceObject
+        deleted["metadata"]?["resourceVersion"] = .string(String(version))
+        write(ResourceRegistry.namespaces, key: nsKey, object: nil, change: .deleted, previous: namespaceObject,
+              version: version, deletedObject: deleted)
+        return true
+    }
+
+    // MARK: watch
+
+    func forceGoneOnNextWatch() { goneOnNextWatch = true }
+
+    /// Opens a watch. Events arrive as ready-to-encode `{"type":…,"object":…}` values.
+    func watch(_ type: ResourceType, filter: WatchFilter, fromVersion: String?, bookmarks: Bool) -> AsyncStream<JSONValue> {
+        let (stream, continuation) = AsyncStream<JSONValue>.makeStream(bufferingPolicy: .unbounded)
+        let storage = storage(type)
+        if goneOnNextWatch {
+            goneOnNextWatch = false
+            continuation.yield(Self.errorEvent(APIError.gone("too old resource version: \(fromVersion ?? "0") (\(storage.floor))")))
+            continuation.finish()
+            return stream
+        }
+        let requested = Int(fromVersion ?? "") ?? 0
+        if requested == 0 {
+            // Unset or "0": synthetic ADDED events for the current state, then changes.
+            for (_, object) in storage.objects.sorted(by: { $0.key.sortKey < $1.key.sortKey }) where filter.matches(object) {
+                continuation.yield(Self.event("ADDED", ObjectRepresentation.present(object, as: type)))
+            }
+        } else if requested < storage.floor {
+            // The real server answers 200 and reports expiry as the first (and last) event.
+            continuation.yield(Self.errorEvent(APIError.gone("too old resource version: \(requested) (\(storage.floor))")))
+            continuation.finish()
+            return stream
+        } else {
+            for record in storage.retained where record.resourceVersion > requested {
+                if let event = Self.filtered(record, filter: filter, type: type) { continuation.yield(event) }
+            }
+        }
+        let id = nextWatcherID
+        nextWatcherID += 1
+        watchers[id] = Watcher(type: type, filter: filter, continuation: continuation)
+        continuation.onTermination = { [weak self] _ in
+            Task { await self?.removeWatcher(id) }
+        }
+        if bookmarks {
+            let interval = settings.bookmarkInterval
+            Task { [weak self] in
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: interval)
+                    guard let self, await self.sendBookmark(id) else { return }
+                }
+            }
+        }
+        return stream
+    }
+
+    private func sendBookmark(_ id: Int) -> Bool {
+        guard let watcher = watchers[id] else { return false }
+        let object: JSONValue = .object([
+            "kind": .string(watcher.type.kind), "apiVersion": .string(watcher.type.apiVersion),
+            "metadata": .object(["resourceVersion": .string(String(resourceVersion)), "creationTimestamp": .null]),
+        ])
+        watcher.continuation.yield(Self.event("BOOKMARK", object))
+        return true
+    }
+
+    private func removeWatcher(_ id: Int) {
+        watchers[id] = nil
+    }
+
+    func dropWatches() {
+        let open = watchers
+        watchers = [:]
+        for watcher in open.values { watcher.continuation.finish() }
+    }
+
+    var openWatchCount: Int { watchers.count }
+
+    private static func filtered(_ record: WatchRecord, filter: WatchFilter, type: ResourceType) -> JSONValue? {
+        let now = record.change != .deleted && filter.matches(record.object)
+        let before = record.previous.map(filter.matches) ?? false
+        if record.change == .deleted {
+            return filter.matches(record.object) ? event("DELETED", ObjectRepresentation.present(record.object, as: type)) : nil
+        }
+        switch (before, now) {
+        case (false, true): return event("ADDED", ObjectRepresentation.present(record.object, as: type))
+        case (true, true): return event("MODIFIED", ObjectRepresentation.present(record.object, as: type))
+        case (true, false):
+            // Left the selector: DELETED carrying the previous content at the new resourceVersion.
+            var previous = record.previous!
+            previous["metadata"]?["resourceVersion"] = .string(String(record.resourceVersion))
+            return event("DELETED", ObjectRepresentation.present(previous, as: type))
+        case (false, false): return nil
+        }
+    }
+
+    static func event(_ type: String, _ object: JSONValue) -> JSONValue {
+        .object(["type": .string(type), "object": object])
+    }
+
+    static func errorEvent(_ error: APIError) -> JSONValue {
+        event("ERROR", error.status)
+    }
+
+    // MARK: storage primitives
+
+    private func storage(_ type: ResourceType) -> ResourceStorage {
+        storages[type.storageKey] ?? ResourceStorage(floor: resourceVersion)
+    }
+
+    private func bump() -> Int {
+        resourceVersion += 1
+        return resourceVersion
+    }
+
+    private func write(_ type: ResourceType, key: ObjectKey, object: JSONValue?, change: WatchRecord.Change,
+                       previous: JSONValue?, version: Int, deletedObject: JSONValue? = nil) {
+        var storage = storages[type.storageKey] ?? ResourceStorage(floor: version - 1)
+        storage.objects[key] = object
+        let record = WatchRecord(change: change, resourceVersion: version, object: object ?? deletedObject ?? .null, previous: previous)
+        storage.record(record, window: settings.watchHistoryWindow)
+        storages[type.storageKey] = storage
+        for watcher in watchers.values where watcher.type.storageKey == type.storageKey {
+            if let event = Self.filtered(record, filter: watcher.filter, type: watcher.type) {
+                watcher.continuation.yield(event)
+            }
+        }
+    }
+
+    static func now() -> String {
+        Date().formatted(.iso8601)
+    }
+
+    static func randomSuffix() -> String {
+        // apimachinery's alphabet: no vowels (no words) and no confusable characters.
+        let alphabet = Array("bcdfghjklmnpqrstvwxz2456789")
+        return String((0..<5).map { _ in alphabet.randomElement()! })
+    }
+}

@@ -1,0 +1,90 @@
+// Credential: what a credential source produces, and how it becomes the bytes of a pull secret.
+import Foundation
+
+/// A username and password (or token) for registries, with the expiry when the source knows it.
+public struct Credential: Hashable, Sendable {
+    public var username: String
+    public var password: Redacted<String>
+    public var expiresAt: Date?
+    /// Hosts the source says it serves (ECR registry hosts, say); nil leaves the choice to the
+    /// ClusterPullSecret's registries.
+    public var registries: [String]?
+
+    public init(username: String, password: Redacted<String>, expiresAt: Date? = nil, registries: [String]? = nil) {
+        self.username = username
+        self.password = password
+        self.expiresAt = expiresAt
+        self.registries = registries
+    }
+}
+
+/// What a source hands the controller: one credential for many hosts, or a complete docker
+/// config (a static source Secret that already holds a `.dockerconfigjson`).
+public enum CredentialMaterial: Hashable, Sendable {
+    case basic(Credential)
+    case dockerConfig(DockerConfig)
+
+    /// The `.dockerconfigjson` to write. A basic credential gets one entry per registry (the
+    /// source's own hosts first, then the ClusterPullSecret's); a docker config is written as
+    /// it is, re-encoded deterministically.
+    public func pullSecretContent(registries: [String]) throws(DockerConfigError) -> Data {
+        switch self {
+        case .dockerConfig(let config):
+            var normalised = config
+            normalised.format = .dockerConfigJSON
+            return normalised.encoded()
+        case .basic(let credential):
+            var hosts = credential.registries ?? []
+            for host in registries where !hosts.contains(host) { hosts.append(host) }
+            return try DockerConfig.basic(
+                registries: hosts, username: credential.username, password: credential.password.value
+            ).encoded()
+        }
+    }
+
+    /// The earliest expiry the material carries, if any.
+    public var expiresAt: Date? {
+        switch self {
+        case .basic(let credential):
+            return credential.expiresAt ?? CredentialExpiry.of(password: credential.password.value)
+        case .dockerConfig(let config):
+            return config.entries.values.compactMap { $0.effectiveCredentials.flatMap { CredentialExpiry.of(password: $0.password) } }.min()
+        }
+    }
+}
+
+/// Reading the `static` source: a Secret with `username` and `password` keys, or a
+/// `.dockerconfigjson` key.
+public enum StaticSourceSecret {
+    public static func material(from data: [String: Data], secretName: String) throws(StaticSourceError) -> CredentialMaterial {
+        if let config = data[DockerConfigFormat.dockerConfigJSON.secretKey] {
+            do { return .dockerConfig(try DockerConfig(parsing: config, format: .dockerConfigJSON)) } catch {
+                throw .malformedDockerConfig(secret: secretName, detail: error.description)
+            }
+        }
+        guard let passwordData = data["password"] else { throw .missingKeys(secret: secretName, present: data.keys.sorted()) }
+        guard let password = String(data: passwordData, encoding: .utf8), !password.isEmpty else {
+            throw .emptyPassword(secret: secretName)
+        }
+        let username = data["username"].flatMap { String(data: $0, encoding: .utf8) } ?? ""
+        guard !username.isEmpty else { throw .missingKeys(secret: secretName, present: data.keys.sorted()) }
+        return .basic(Credential(username: username, password: Redacted(password)))
+    }
+}
+
+public enum StaticSourceError: Error, Hashable, Sendable, CustomStringConvertible {
+    case missingKeys(secret: String, present: [String])
+    case emptyPassword(secret: String)
+    case malformedDockerConfig(secret: String, detail: String)
+
+    public var description: String {
+        switch self {
+        case .missingKeys(let secret, let present):
+            "source secret \(secret) needs username and password keys (or a .dockerconfigjson key); it has: \(present.isEmpty ? "no keys" : present.joined(separator: ", "))"
+        case .emptyPassword(let secret):
+            "source secret \(secret) has an empty password"
+        case .malformedDockerConfig(let secret, let detail):
+            "source secret \(secret): .dockerconfigjson is unusable: \(detail)"
+        }
+    }
+}

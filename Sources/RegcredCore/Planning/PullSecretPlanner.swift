@@ -1,0 +1,141 @@
+// PullSecretPlanner: the controller's decisions for one namespace, as a pure function of what
+// is desired and what was observed. The controller executes the actions; nothing here does I/O.
+import Foundation
+
+/// What one ClusterPullSecret wants in every namespace it serves.
+public struct DesiredPullSecret: Hashable, Sendable {
+    public var owner: String
+    public var secretName: String
+    /// The `.dockerconfigjson` to write; nil while the source has never produced a credential,
+    /// in which case nothing is created or overwritten (a broken credential never replaces a working one).
+    public var content: Data?
+    public var scope: NamespaceScope
+    public var serviceAccounts: ServiceAccountSelection
+    /// The ClusterPullSecret is being deleted: remove what it wrote everywhere.
+    public var isBeingDeleted: Bool
+
+    public init(
+        owner: String, secretName: String, content: Data?, scope: NamespaceScope = NamespaceScope(),
+        serviceAccounts: ServiceAccountSelection = .default, isBeingDeleted: Bool = false
+    ) {
+        self.owner = owner
+        self.secretName = secretName
+        self.content = content
+        self.scope = scope
+        self.serviceAccounts = serviceAccounts
+        self.isBeingDeleted = isBeingDeleted
+    }
+
+    public var labels: [String: String] { ManagedObjectMarkers.labels(owner: owner) }
+
+    public var annotations: [String: String] {
+        guard let content else { return [:] }
+        return [ManagedObjectMarkers.contentHashAnnotation: SecretFingerprint.sha256Hex(content)]
+    }
+}
+
+public enum PlannedAction: Hashable, Sendable {
+    case createSecret(namespace: String, name: String)
+    /// Rewrite data, labels and the hash annotation of a secret regcred owns.
+    case updateSecret(namespace: String, name: String, resourceVersion: String)
+    /// The type is immutable: delete and create again.
+    case recreateSecret(namespace: String, name: String, resourceVersion: String)
+    case deleteSecret(namespace: String, name: String, resourceVersion: String)
+    /// Add the secret to the service account's `imagePullSecrets` (read-modify-update).
+    case attach(namespace: String, serviceAccount: String, secret: String)
+    /// Remove the secret from `imagePullSecrets`, only if regcred added it.
+    case detach(namespace: String, serviceAccount: String, secret: String)
+}
+
+/// The planner's answer for one namespace.
+public struct NamespacePlan: Hashable, Sendable {
+    public var namespace: String
+    public var decision: NamespaceScope.Decision
+    public var actions: [PlannedAction]
+    /// Why this namespace cannot be served (a same-named secret regcred does not own).
+    public var conflict: String?
+}
+
+public enum PullSecretPlanner {
+    public static func plan(
+        _ desired: DesiredPullSecret, namespace: ObservedNamespace, secret: ObservedSecret?,
+        serviceAccounts: [ObservedServiceAccount]
+    ) -> NamespacePlan {
+        let decision = desired.isBeingDeleted ? .excluded(reason: "the ClusterPullSecret is being deleted") : desired.scope.decide(namespace)
+        let ns = namespace.name
+        let owned = secret.map { isOwned($0, by: desired.owner) } ?? false
+        var plan = NamespacePlan(namespace: ns, decision: decision, actions: [], conflict: nil)
+
+        switch decision {
+        case .terminating:
+            return plan
+        case .excluded:
+            plan.actions = detachAll(desired.secretName, namespace: ns, serviceAccounts: serviceAccounts)
+            if let secret, owned {
+                plan.actions.append(.deleteSecret(namespace: ns, name: secret.name, resourceVersion: secret.resourceVersion))
+            }
+            return plan
+        case .selected:
+            break
+        }
+
+        if let secret, !owned {
+            plan.conflict = conflictReason(secret, namespace: ns, owner: desired.owner)
+            return plan
+        }
+        let secretWillExist: Bool
+        switch (secret, desired.content) {
+        case (nil, nil):
+            secretWillExist = false
+        case (nil, .some):
+            plan.actions.append(.createSecret(namespace: ns, name: desired.secretName))
+            secretWillExist = true
+        case (let existing?, let content):
+            secretWillExist = true
+            if let content {
+                if existing.type != DockerConfigFormat.dockerConfigJSON.secretType {
+                    plan.actions.append(.recreateSecret(namespace: ns, name: existing.name, resourceVersion: existing.resourceVersion))
+                } else if !isCurrent(existing, content: content, desired: desired) {
+                    plan.actions.append(.updateSecret(namespace: ns, name: existing.name, resourceVersion: existing.resourceVersion))
+                }
+            }
+        }
+        for account in serviceAccounts.sorted(by: { $0.name < $1.name }) {
+            let wanted = secretWillExist && desired.serviceAccounts.includes(account.name)
+            if wanted, !account.imagePullSecrets.contains(desired.secretName) {
+                plan.actions.append(.attach(namespace: ns, serviceAccount: account.name, secret: desired.secretName))
+            } else if !wanted, account.attachedByRegcred.contains(desired.secretName),
+                account.imagePullSecrets.contains(desired.secretName)
+            {
+                plan.actions.append(.detach(namespace: ns, serviceAccount: account.name, secret: desired.secretName))
+            }
+        }
+        return plan
+    }
+
+    static func isOwned(_ secret: ObservedSecret, by owner: String) -> Bool {
+        secret.labels[ManagedObjectMarkers.managedByLabel] == ManagedObjectMarkers.managedByValue
+            && secret.labels[ManagedObjectMarkers.ownerLabel] == owner
+    }
+
+    static func isCurrent(_ secret: ObservedSecret, content: Data, desired: DesiredPullSecret) -> Bool {
+        secret.dockerConfigJSON == content
+            && desired.labels.allSatisfy { secret.labels[$0.key] == $0.value }
+            && desired.annotations.allSatisfy { secret.annotations[$0.key] == $0.value }
+    }
+
+    static func conflictReason(_ secret: ObservedSecret, namespace: String, owner: String) -> String {
+        if secret.labels[ManagedObjectMarkers.managedByLabel] == ManagedObjectMarkers.managedByValue,
+            let other = secret.labels[ManagedObjectMarkers.ownerLabel]
+        {
+            return "secret \(namespace)/\(secret.name) belongs to ClusterPullSecret \(other); give one of them another spec.secretName"
+        }
+        return "secret \(namespace)/\(secret.name) exists and is not managed by regcred; regcred never changes it: delete it, or set another spec.secretName"
+    }
+
+    private static func detachAll(_ secret: String, namespace: String, serviceAccounts: [ObservedServiceAccount]) -> [PlannedAction] {
+        serviceAccounts.sorted(by: { $0.name < $1.name })
+            .filter { $0.attachedByRegcred.contains(secret) && $0.imagePullSecrets.contains(secret) }
+            .map { .detach(namespace: namespace, serviceAccount: $0.name, secret: secret) }
+    }
+}
