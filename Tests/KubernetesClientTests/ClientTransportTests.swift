@@ -2,6 +2,7 @@
 // connect failures on the injected clock, and no secret in any log line or error.
 import Foundation
 import Logging
+import RegcredCore
 import Testing
 @testable import KubernetesClient
 
@@ -43,6 +44,18 @@ import Testing
         let client = try KubeClient(config: config)
         #expect(client.requestBase == "https://kubernetes.default:6443")
         try client.http.syncShutdown()
+    }
+
+    @Test func applyIntentCarriesTypeAndNamespaceButNoManagedFields() throws {
+        let client = try KubeClient(config: ClientConfig(server: "http://127.0.0.1:1", namespace: "app"))
+        defer { try? client.http.syncShutdown() }
+        let read = try Secret(json: JSONValue(parsing: Data(#"{"metadata":{"name":"s","managedFields":[{"manager":"kubectl"}],"labels":{"a":"b"}},"type":"Opaque"}"#.utf8)))
+        let intent = client.resource(Secret.self).applyIntent(read, namespace: "app")
+        #expect(intent["apiVersion"] == .string("v1"))
+        #expect(intent["kind"] == .string("Secret"))
+        #expect(intent["metadata"]?["namespace"] == .string("app"))
+        #expect(intent["metadata"]?["managedFields"] == nil)
+        #expect(intent["metadata"]?["labels"]?["a"] == .string("b"))
     }
 
     @Test func aBadCAIsReportedBeforeAnyRequest() {

@@ -11,7 +11,7 @@ import Testing
 @testable import KubernetesClient
 
 /// A server to test against and a namespace of the test's own.
-struct TestCluster: ~Copyable {
+struct TestCluster {
     let client: KubeClient
     let namespace: String
     let sandbox: KubeSandbox?
@@ -43,6 +43,19 @@ struct TestCluster: ~Copyable {
         try? await client.resource(Namespace.self).delete(namespace)
         try await client.shutdown()
         try await sandbox?.stop()
+    }
+
+    /// Runs `body` with a cluster and cleans up (namespace, client, sandbox) even when it throws:
+    /// an HTTP client must be shut down, and a real cluster must not keep test namespaces.
+    static func run(_ body: (TestCluster) async throws -> Void) async throws {
+        let cluster = try await start()
+        do {
+            try await body(cluster)
+        } catch {
+            try? await cluster.stop()
+            throw error
+        }
+        try await cluster.stop()
     }
 
     var secrets: ResourceClient<Secret> { client.resource(Secret.self, namespace: namespace) }
@@ -80,194 +93,232 @@ func eventually(_ seconds: Double = 10, _ condition: () async throws -> Bool) as
 
 @Suite(.serialized) struct ClusterVerbTests {
     @Test func createGetUpdateDeleteRoundTripsSecretBytes() async throws {
-        let cluster = try await TestCluster.start()
-        let bytes = Data([0, 1, 2, 255, 254])
-        var created = try await cluster.secrets.create(Secret(metadata: ObjectMeta(name: "bin"), data: ["b": bytes]))
-        #expect(created.metadata.uid != nil)
-        #expect(created.metadata.namespace == cluster.namespace)
-        #expect(try await cluster.secrets.get("bin").data["b"] == bytes)
-        created.data["c"] = Data("more".utf8)
-        let updated = try await cluster.secrets.update(created)
-        #expect(updated.data.keys.sorted() == ["b", "c"])
-        #expect(updated.resourceVersion != created.resourceVersion)
-        try await cluster.secrets.delete("bin")
-        let error = await #expect(throws: KubeAPIError.self) { try await cluster.secrets.get("bin") }
-        #expect(error?.reason == .notFound)
-        try await cluster.stop()
+        try await TestCluster.run { cluster in
+            let bytes = Data([0, 1, 2, 255, 254])
+            var created = try await cluster.secrets.create(Secret(metadata: ObjectMeta(name: "bin"), data: ["b": bytes]))
+            #expect(created.metadata.uid != nil)
+            #expect(created.metadata.namespace == cluster.namespace)
+            #expect(try await cluster.secrets.get("bin").data["b"] == bytes)
+            created.data["c"] = Data("more".utf8)
+            let updated = try await cluster.secrets.update(created)
+            #expect(updated.data.keys.sorted() == ["b", "c"])
+            #expect(updated.resourceVersion != created.resourceVersion)
+            try await cluster.secrets.delete("bin")
+            let error = await #expect(throws: KubeAPIError.self) { try await cluster.secrets.get("bin") }
+            #expect(error?.reason == .notFound)
+        }
     }
 
     @Test func staleUpdateIsAConflictAndDuplicateCreateAlreadyExists() async throws {
-        let cluster = try await TestCluster.start()
-        let first = try await cluster.secrets.create(opaque("s"))
-        var a = first, b = first
-        a.data["k"] = Data("a".utf8)
-        b.data["k"] = Data("b".utf8)
-        _ = try await cluster.secrets.update(a)
-        let conflict = await #expect(throws: KubeAPIError.self) { try await cluster.secrets.update(b) }
-        #expect(conflict?.reason == .conflict)
-        #expect(conflict?.code == 409)
-        let exists = await #expect(throws: KubeAPIError.self) { try await cluster.secrets.create(opaque("s")) }
-        #expect(exists?.reason == .alreadyExists)
-        try await cluster.stop()
+        try await TestCluster.run { cluster in
+            let first = try await cluster.secrets.create(opaque("s"))
+            var a = first, b = first
+            a.data["k"] = Data("a".utf8)
+            b.data["k"] = Data("b".utf8)
+            _ = try await cluster.secrets.update(a)
+            let conflict = await #expect(throws: KubeAPIError.self) { try await cluster.secrets.update(b) }
+            #expect(conflict?.reason == .conflict)
+            #expect(conflict?.code == 409)
+            let exists = await #expect(throws: KubeAPIError.self) { try await cluster.secrets.create(opaque("s")) }
+            #expect(exists?.reason == .alreadyExists)
+        }
     }
 
     @Test func updatingThroughAPartialTypeKeepsFieldsItDoesNotKnow() async throws {
-        let cluster = try await TestCluster.start()
-        _ = try await cluster.secrets.create(opaque("keep", ["token": "t0p"]))
-        let partial = cluster.client.resource(SecretMetadataOnly.self, namespace: cluster.namespace)
-        var meta = try await partial.get("keep")
-        meta.metadata.labels["touched"] = "yes"
-        _ = try await partial.update(meta)
-        let after = try await cluster.secrets.get("keep")
-        #expect(after.metadata.labels["touched"] == "yes")
-        #expect(after.data["token"] == Data("t0p".utf8))
-        #expect(after.type == "Opaque")
-        try await cluster.stop()
+        try await TestCluster.run { cluster in
+            _ = try await cluster.secrets.create(opaque("keep", ["token": "t0p"]))
+            let partial = cluster.client.resource(SecretMetadataOnly.self, namespace: cluster.namespace)
+            var meta = try await partial.get("keep")
+            meta.metadata.labels["touched"] = "yes"
+            _ = try await partial.update(meta)
+            let after = try await cluster.secrets.get("keep")
+            #expect(after.metadata.labels["touched"] == "yes")
+            #expect(after.data["token"] == Data("t0p".utf8))
+            #expect(after.type == "Opaque")
+        }
     }
 
     @Test func listFiltersBySelectorsAndPaginates() async throws {
-        let cluster = try await TestCluster.start()
-        for index in 0..<25 {
-            _ = try await cluster.secrets.create(opaque("s-\(index)", labels: ["set": index % 2 == 0 ? "even" : "odd", "suite": "kc"]))
+        try await TestCluster.run { cluster in
+            for index in 0..<25 {
+                _ = try await cluster.secrets.create(opaque("s-\(index)", labels: ["set": index % 2 == 0 ? "even" : "odd", "suite": "kc"]))
+            }
+            let page = try await cluster.secrets.list(ListOptions(labelSelector: ["suite": "kc"], limit: 10))
+            #expect(page.items.count == 10)
+            #expect(page.continueToken != nil)
+            let all = try await cluster.secrets.listAll(ListOptions(labelSelector: ["suite": "kc"]), pageSize: 7)
+            #expect(all.items.count == 25)
+            #expect(Set(all.items.compactMap(\.name)).count == 25)
+            let even = try await cluster.secrets.listAll(ListOptions(labelSelector: LabelSelector([.equals("set", "even"), .exists("suite")])))
+            #expect(even.items.count == 13)
+            let notIn = try await cluster.secrets.listAll(ListOptions(labelSelector: LabelSelector([.notIn("set", ["even"]), .equals("suite", "kc")])))
+            #expect(notIn.items.count == 12)
+            let byName = try await cluster.secrets.list(ListOptions(fieldSelector: .name("s-3")))
+            #expect(byName.items.map(\.name) == ["s-3"])
         }
-        let page = try await cluster.secrets.list(ListOptions(labelSelector: ["suite": "kc"], limit: 10))
-        #expect(page.items.count == 10)
-        #expect(page.continueToken != nil)
-        let all = try await cluster.secrets.listAll(ListOptions(labelSelector: ["suite": "kc"]), pageSize: 7)
-        #expect(all.items.count == 25)
-        #expect(Set(all.items.compactMap(\.name)).count == 25)
-        let even = try await cluster.secrets.listAll(ListOptions(labelSelector: LabelSelector([.equals("set", "even"), .exists("suite")])))
-        #expect(even.items.count == 13)
-        let notIn = try await cluster.secrets.listAll(ListOptions(labelSelector: LabelSelector([.notIn("set", ["even"]), .equals("suite", "kc")])))
-        #expect(notIn.items.count == 12)
-        let byName = try await cluster.secrets.list(ListOptions(fieldSelector: .name("s-3")))
-        #expect(byName.items.map(\.name) == ["s-3"])
-        try await cluster.stop()
     }
 
     @Test func patchesOfEveryKind() async throws {
-        let cluster = try await TestCluster.start()
-        _ = try await cluster.secrets.create(opaque("p", ["a": "1", "b": "2"]))
-        let merged = try await cluster.secrets.patch("p", .merge(.object(["metadata": .object(["labels": .object(["m": .string("1")])]), "data": .object(["a": .null])])))
-        #expect(merged.metadata.labels["m"] == "1")
-        #expect(merged.data.keys.sorted() == ["b"])
-        let jsonPatched = try await cluster.secrets.patch("p", .json([
-            .test(path: "/metadata/labels/m", value: .string("1")),
-            .add(path: "/metadata/labels/j", value: .string("2")),
-        ]))
-        #expect(jsonPatched.metadata.labels["j"] == "2")
-        let failedTest = await #expect(throws: KubeAPIError.self) {
-            try await cluster.secrets.patch("p", .json([.test(path: "/metadata/labels/m", value: .string("nope"))]))
+        try await TestCluster.run { cluster in
+            _ = try await cluster.secrets.create(opaque("p", ["a": "1", "b": "2"]))
+            let merged = try await cluster.secrets.patch("p", .merge(.object(["metadata": .object(["labels": .object(["m": .string("1")])]), "data": .object(["a": .null])])))
+            #expect(merged.metadata.labels["m"] == "1")
+            #expect(merged.data.keys.sorted() == ["b"])
+            let jsonPatched = try await cluster.secrets.patch("p", .json([
+                .test(path: "/metadata/labels/m", value: .string("1")),
+                .add(path: "/metadata/labels/j", value: .string("2")),
+            ]))
+            #expect(jsonPatched.metadata.labels["j"] == "2")
+            let failedTest = await #expect(throws: KubeAPIError.self) {
+                try await cluster.secrets.patch("p", .json([.test(path: "/metadata/labels/m", value: .string("nope"))]))
+            }
+            #expect(failedTest?.code == 422 || failedTest?.code == 409 || failedTest?.code == 500)
+
+            let accounts = cluster.client.resource(ServiceAccount.self, namespace: cluster.namespace)
+            _ = try await accounts.create(ServiceAccount(metadata: ObjectMeta(name: "app"), imagePullSecrets: [LocalObjectReference(name: "old")]))
+            let strategic = try await accounts.patch("app", .strategicMerge(.object(["imagePullSecrets": .array([.object(["name": .string("new")])])])))
+            // imagePullSecrets is atomic: the patch replaces the list.
+            #expect(strategic.imagePullSecrets.map(\.name) == ["new"])
+
+            var intent = Secret(metadata: ObjectMeta(name: "applied", labels: ["by": "apply"]), type: "Opaque", data: ["x": Data("1".utf8)])
+            intent.metadata.namespace = cluster.namespace
+            let applied = try await cluster.secrets.apply(intent, fieldManager: "regcred-test", force: true)
+            #expect(applied.metadata.labels["by"] == "apply")
+            #expect(try await cluster.secrets.get("applied").data["x"] == Data("1".utf8))
         }
-        #expect(failedTest?.code == 422 || failedTest?.code == 409 || failedTest?.code == 500)
-
-        let accounts = cluster.client.resource(ServiceAccount.self, namespace: cluster.namespace)
-        _ = try await accounts.create(ServiceAccount(metadata: ObjectMeta(name: "app"), imagePullSecrets: [LocalObjectReference(name: "old")]))
-        let strategic = try await accounts.patch("app", .strategicMerge(.object(["imagePullSecrets": .array([.object(["name": .string("new")])])])))
-        // imagePullSecrets is atomic: the patch replaces the list.
-        #expect(strategic.imagePullSecrets.map(\.name) == ["new"])
-
-        var intent = Secret(metadata: ObjectMeta(name: "applied", labels: ["by": "apply"]), type: "Opaque", data: ["x": Data("1".utf8)])
-        intent.metadata.namespace = cluster.namespace
-        let applied = try await cluster.secrets.apply(intent, fieldManager: "regcred-test", force: true)
-        #expect(applied.metadata.labels["by"] == "apply")
-        #expect(try await cluster.secrets.get("applied").data["x"] == Data("1".utf8))
-        try await cluster.stop()
     }
 
     @Test func deletePreconditionsAndDryRun() async throws {
-        let cluster = try await TestCluster.start()
-        let created = try await cluster.secrets.create(opaque("d"))
-        let wrongUID = await #expect(throws: KubeAPIError.self) {
-            try await cluster.secrets.delete("d", options: DeleteOptions(preconditionUID: "not-the-uid"))
+        try await TestCluster.run { cluster in
+            let created = try await cluster.secrets.create(opaque("d"))
+            let wrongUID = await #expect(throws: KubeAPIError.self) {
+                try await cluster.secrets.delete("d", options: DeleteOptions(preconditionUID: "not-the-uid"))
+            }
+            #expect(wrongUID?.code == 409)
+            try await cluster.secrets.delete("d", options: DeleteOptions(dryRun: true))
+            #expect(try await cluster.secrets.get("d").metadata.uid == created.metadata.uid)
+            let dry = try await cluster.secrets.create(opaque("dry"), options: WriteOptions(dryRun: true))
+            #expect(dry.name == "dry")
+            await #expect(throws: KubeAPIError.self) { try await cluster.secrets.get("dry") }
+            try await cluster.secrets.delete("d", options: DeleteOptions(preconditionUID: created.metadata.uid, preconditionResourceVersion: created.resourceVersion, propagationPolicy: .background))
+            await #expect(throws: KubeAPIError.self) { try await cluster.secrets.get("d") }
         }
-        #expect(wrongUID?.code == 409)
-        try await cluster.secrets.delete("d", options: DeleteOptions(dryRun: true))
-        #expect(try await cluster.secrets.get("d").metadata.uid == created.metadata.uid)
-        let dry = try await cluster.secrets.create(opaque("dry"), options: WriteOptions(dryRun: true))
-        #expect(dry.name == "dry")
-        await #expect(throws: KubeAPIError.self) { try await cluster.secrets.get("dry") }
-        try await cluster.secrets.delete("d", options: DeleteOptions(preconditionUID: created.metadata.uid, preconditionResourceVersion: created.resourceVersion, propagationPolicy: .background))
-        await #expect(throws: KubeAPIError.self) { try await cluster.secrets.get("d") }
-        try await cluster.stop()
     }
 
     @Test func leasesAndEventsInTheirGroups() async throws {
-        let cluster = try await TestCluster.start()
-        let leases = cluster.client.resource(Lease.self, namespace: cluster.namespace)
-        var lease = try await leases.create(Lease(metadata: ObjectMeta(name: "leader"), spec: LeaseSpec(holderIdentity: "a", leaseDurationSeconds: 15, renewTime: MicroTime(Date()))))
-        lease.spec.holderIdentity = "b"
-        #expect(try await leases.update(lease).spec.holderIdentity == "b")
-        let events = cluster.client.resource(Event.self, namespace: cluster.namespace)
-        let event = try await events.create(Event(
-            metadata: ObjectMeta(generateName: "regcred."), eventTime: MicroTime(Date()), reportingController: "regcred.dev/controller",
-            reportingInstance: "test", action: "Sync", reason: "Synced", type: "Normal", note: "hello",
-            regarding: ObjectReference(apiVersion: "v1", kind: "Namespace", name: cluster.namespace)))
-        #expect(event.name?.hasPrefix("regcred.") == true)
-        try await cluster.stop()
+        try await TestCluster.run { cluster in
+            let leases = cluster.client.resource(Lease.self, namespace: cluster.namespace)
+            var lease = try await leases.create(Lease(metadata: ObjectMeta(name: "leader"), spec: LeaseSpec(holderIdentity: "a", leaseDurationSeconds: 15, renewTime: MicroTime(Date()))))
+            lease.spec.holderIdentity = "b"
+            #expect(try await leases.update(lease).spec.holderIdentity == "b")
+            let events = cluster.client.resource(Event.self, namespace: cluster.namespace)
+            let event = try await events.create(Event(
+                metadata: ObjectMeta(generateName: "regcred."), eventTime: MicroTime(Date()), reportingController: "regcred.dev/controller",
+                reportingInstance: "test", action: "Sync", reason: "Synced", type: "Normal", note: "hello",
+                regarding: ObjectReference(apiVersion: "v1", kind: "Secret", namespace: cluster.namespace, name: "subject")))
+            #expect(event.name?.hasPrefix("regcred.") == true)
+        }
+    }
+
+    @Test func invalidObjectsReportTheirCauses() async throws {
+        try await TestCluster.run { cluster in
+            let bad = Secret(metadata: ObjectMeta(name: "pull"), type: "kubernetes.io/dockerconfigjson", data: ["other": Data("x".utf8)])
+            let error = await #expect(throws: KubeAPIError.self) { try await cluster.secrets.create(bad) }
+            #expect(error?.reason == .invalid)
+            #expect(error?.causes.contains { $0.field == "data[.dockerconfigjson]" } == true)
+            let badName = await #expect(throws: KubeAPIError.self) { try await cluster.secrets.create(opaque("Not_A_Name")) }
+            #expect(badName?.reason == .invalid)
+        }
     }
 
     @Test func watchStreamsChangesFromAResourceVersion() async throws {
-        let cluster = try await TestCluster.start()
-        let start = try await cluster.secrets.list()
-        let events = try await cluster.secrets.watch(ListOptions(resourceVersion: start.metadata.resourceVersion, timeoutSeconds: 30))
-        var created = try await cluster.secrets.create(opaque("w"))
-        created.data["k"] = Data("changed".utf8)
-        _ = try await cluster.secrets.update(created)
-        try await cluster.secrets.delete("w")
-        var seen: [String] = []
-        for try await event in events {
-            switch event {
-            case .added(let s): seen.append("added \(s.name!)")
-            case .modified(let s): seen.append("modified \(s.name!)")
-            case .deleted(let s): seen.append("deleted \(s.name!)")
-            case .bookmark, .error: continue
+        try await TestCluster.run { cluster in
+            let start = try await cluster.secrets.list()
+            let events = try await cluster.secrets.watch(ListOptions(resourceVersion: start.metadata.resourceVersion, timeoutSeconds: 30))
+            var created = try await cluster.secrets.create(opaque("w"))
+            created.data["k"] = Data("changed".utf8)
+            _ = try await cluster.secrets.update(created)
+            try await cluster.secrets.delete("w")
+            var seen: [String] = []
+            for try await event in events {
+                switch event {
+                case .added(let s): seen.append("added \(s.name!)")
+                case .modified(let s): seen.append("modified \(s.name!)")
+                case .deleted(let s): seen.append("deleted \(s.name!)")
+                case .bookmark, .error: continue
+                }
+                if seen.count == 3 { break }
             }
-            if seen.count == 3 { break }
+            #expect(seen == ["added w", "modified w", "deleted w"])
         }
-        #expect(seen == ["added w", "modified w", "deleted w"])
-        try await cluster.stop()
     }
 
     @Test func informerSyncsAndFollowsChanges() async throws {
-        let cluster = try await TestCluster.start()
-        _ = try await cluster.secrets.create(opaque("pre", labels: ["app": "x"]))
-        _ = try await cluster.secrets.create(opaque("other", labels: ["app": "y"]))
-        let informer = Informer(cluster.secrets, labelSelector: ["app": "x"])
-        let log = Mutex<[String]>([])
-        await informer.addHandler { note in
-            let line: String = switch note {
-            case .added(let s): "add \(s.name!)"
-            case .updated(_, let s): "update \(s.name!)"
-            case .deleted(let s, _): "delete \(s.name!)"
+        try await TestCluster.run { cluster in
+            _ = try await cluster.secrets.create(opaque("pre", labels: ["app": "x"]))
+            _ = try await cluster.secrets.create(opaque("other", labels: ["app": "y"]))
+            let informer = Informer(cluster.secrets, labelSelector: ["app": "x"])
+            let log = Mutex<[String]>([])
+            await informer.addHandler { note in
+                let line: String = switch note {
+                case .added(let s): "add \(s.name!)"
+                case .updated(_, let s): "update \(s.name!)"
+                case .deleted(let s, _): "delete \(s.name!)"
+                }
+                log.withLock { $0.append(line) }
             }
-            log.withLock { $0.append(line) }
+            let run = Task { await informer.run() }
+            await informer.waitUntilSynced()
+            #expect(await informer.list().map(\.name) == ["pre"])
+            var made = try await cluster.secrets.create(opaque("new", labels: ["app": "x"]))
+            made.metadata.annotations["a"] = "1"
+            _ = try await cluster.secrets.update(made)
+            try await cluster.secrets.delete("pre")
+            #expect(try await eventually { log.withLock { $0 } == ["add pre", "add new", "update new", "delete pre"] })
+            #expect(await informer.get(namespace: cluster.namespace, name: "new")?.metadata.annotations["a"] == "1")
+            run.cancel()
+            await run.value
         }
-        let run = Task { await informer.run() }
-        await informer.waitUntilSynced()
-        #expect(await informer.list().map(\.name) == ["pre"])
-        var made = try await cluster.secrets.create(opaque("new", labels: ["app": "x"]))
-        made.metadata.annotations["a"] = "1"
-        _ = try await cluster.secrets.update(made)
-        try await cluster.secrets.delete("pre")
-        #expect(try await eventually { log.withLock { $0 } == ["add pre", "add new", "update new", "delete pre"] })
-        #expect(await informer.get(namespace: cluster.namespace, name: "new")?.metadata.annotations["a"] == "1")
-        run.cancel()
-        await run.value
-        try await cluster.stop()
+    }
+}
+
+/// Clients made for one sandbox test, shut down together at its end.
+final class ClientPool: Sendable {
+    private let clients = Mutex<[KubeClient]>([])
+
+    func make(_ config: ClientConfig, retryPolicy: RetryPolicy = RetryPolicy(), clock: KubeClock = .live) throws -> KubeClient {
+        let client = try KubeClient(config: config, retryPolicy: retryPolicy, clock: clock)
+        clients.withLock { $0.append(client) }
+        return client
+    }
+
+    func shutdownAll() async {
+        for client in clients.withLock({ $0 }) { try? await client.shutdown() }
     }
 }
 
 @Suite(.serialized) struct SandboxFaultTests {
     static let viewer = SandboxUser(name: "viewer", token: "viewer-token", rules: [PolicyRule(verbs: ["get", "list"], resources: ["secrets"])])
 
-    static func start(tls: Bool = false, bookmarkInterval: Duration = .seconds(1), watchHistoryWindow: Int = 10_000) async throws -> KubeSandbox {
+    /// Runs `body` against a fresh sandbox; stops it and every pooled client afterwards.
+    static func withSandbox(tls: Bool = false, bookmarkInterval: Duration = .seconds(1), watchHistoryWindow: Int = 10_000,
+                            _ body: (KubeSandbox, ClientPool) async throws -> Void) async throws {
         var options = KubeSandbox.Options()
         options.tls = tls
+        options.watchHistoryWindow = watchHistoryWindow
         options.users = [.admin, viewer]
         options.bookmarkInterval = bookmarkInterval
-        options.watchHistoryWindow = watchHistoryWindow
-        return try await KubeSandbox.start(options)
+        let sandbox = try await KubeSandbox.start(options)
+        let pool = ClientPool()
+        do {
+            try await body(sandbox, pool)
+        } catch {
+            await pool.shutdownAll()
+            try? await sandbox.stop()
+            throw error
+        }
+        await pool.shutdownAll()
+        try await sandbox.stop()
     }
 
     static func config(_ sandbox: KubeSandbox, user: String = "admin", clientCertificate: Bool = false) throws -> ClientConfig {
@@ -278,187 +329,246 @@ func eventually(_ seconds: Double = 10, _ condition: () async throws -> Bool) as
     }
 
     @Test func tooManyRequestsIsRetriedAfterRetryAfter() async throws {
-        let sandbox = try await Self.start()
-        let clock = ManualClock()
-        let client = try KubeClient(config: Self.config(sandbox), clock: clock.kubeClock)
-        _ = try await client.resource(Secret.self).create(opaque("x"))
-        await sandbox.faults.failNext(2, verb: "get", resource: "secrets", status: 429, retryAfterSeconds: 1)
-        #expect(try await client.resource(Secret.self).get("x").name == "x")
-        #expect(await sandbox.requestCount(verb: "get", resource: "secrets") == 3)
-        #expect(clock.sleeps == [.seconds(1), .seconds(1)])
-        // Also for writes: a 429 means the server did nothing.
-        await sandbox.faults.failNext(1, verb: "create", resource: "secrets", status: 429, retryAfterSeconds: 2)
-        _ = try await client.resource(Secret.self).create(opaque("y"))
-        #expect(clock.sleeps.last == .seconds(2))
-        try await client.shutdown()
-        try await sandbox.stop()
+        try await Self.withSandbox { sandbox, pool in
+            let clock = ManualClock()
+            let client = try pool.make(Self.config(sandbox), clock: clock.kubeClock)
+            _ = try await client.resource(Secret.self).create(opaque("x"))
+            await sandbox.faults.failNext(2, verb: "get", resource: "secrets", status: 429, retryAfterSeconds: 1)
+            #expect(try await client.resource(Secret.self).get("x").name == "x")
+            #expect(await sandbox.requestCount(verb: "get", resource: "secrets") == 3)
+            #expect(clock.sleeps == [.seconds(1), .seconds(1)])
+            // Also for writes: a 429 means the server did nothing.
+            await sandbox.faults.failNext(1, verb: "create", resource: "secrets", status: 429, retryAfterSeconds: 2)
+            _ = try await client.resource(Secret.self).create(opaque("y"))
+            #expect(clock.sleeps.last == .seconds(2))
+        }
     }
 
     @Test func serverErrorsAreRetriedForReadsOnly() async throws {
-        let sandbox = try await Self.start()
-        let client = try KubeClient(config: Self.config(sandbox), clock: ManualClock().kubeClock)
-        let secrets = client.resource(Secret.self)
-        _ = try await secrets.create(opaque("x"))
-        await sandbox.faults.failNext(2, verb: "get", resource: "secrets", status: 503)
-        #expect(try await secrets.get("x").name == "x")
-        #expect(await sandbox.requestCount(verb: "get", resource: "secrets") == 3)
-        await sandbox.faults.failNext(1, verb: "list", resource: "secrets", status: 500)
-        #expect(try await secrets.list().items.count == 1)
-        await sandbox.faults.failNext(1, verb: "create", resource: "secrets", status: 500)
-        let error = await #expect(throws: KubeAPIError.self) { try await secrets.create(opaque("y")) }
-        #expect(error?.reason == .serverError)
-        #expect(await sandbox.requestCount(verb: "create", resource: "secrets") == 2)
-        await sandbox.faults.failNext(10, verb: "get", resource: "secrets", status: 500)
-        let exhausted = await #expect(throws: KubeAPIError.self) { try await secrets.get("x") }
-        #expect(exhausted?.code == 500)
-        try await client.shutdown()
-        try await sandbox.stop()
+        try await Self.withSandbox { sandbox, pool in
+            let secrets = try pool.make(Self.config(sandbox), clock: ManualClock().kubeClock).resource(Secret.self)
+            _ = try await secrets.create(opaque("x"))
+            await sandbox.faults.failNext(2, verb: "get", resource: "secrets", status: 503)
+            #expect(try await secrets.get("x").name == "x")
+            #expect(await sandbox.requestCount(verb: "get", resource: "secrets") == 3)
+            await sandbox.faults.failNext(1, verb: "list", resource: "secrets", status: 500)
+            #expect(try await secrets.list().items.count == 1)
+            await sandbox.faults.failNext(1, verb: "create", resource: "secrets", status: 500)
+            let error = await #expect(throws: KubeAPIError.self) { try await secrets.create(opaque("y")) }
+            #expect(error?.reason == .serverError)
+            #expect(await sandbox.requestCount(verb: "create", resource: "secrets") == 2)
+            await sandbox.faults.failNext(10, verb: "get", resource: "secrets", status: 500)
+            let exhausted = await #expect(throws: KubeAPIError.self) { try await secrets.get("x") }
+            #expect(exhausted?.code == 500)
+            #expect(await sandbox.requestCount(verb: "get", resource: "secrets") == 3 + RetryPolicy().maxAttempts)
+        }
+    }
+
+    @Test func anExpiredContinueTokenFallsBackToAFullList() async throws {
+        try await Self.withSandbox(watchHistoryWindow: 5) { sandbox, pool in
+            let secrets = try pool.make(Self.config(sandbox)).resource(Secret.self)
+            for index in 0..<12 { _ = try await secrets.create(opaque("s-\(index)")) }
+            let firstPage = try await secrets.list(ListOptions(limit: 5))
+            let token = try #require(firstPage.continueToken)
+            for index in 12..<20 { _ = try await secrets.create(opaque("s-\(index)")) }
+            let stale = await #expect(throws: KubeAPIError.self) { try await secrets.list(ListOptions(limit: 5, continueToken: token)) }
+            #expect(stale?.reason == .gone)
+
+            // listAll meets the same expiry while writes go on between its pages.
+            await sandbox.faults.addLatency(.milliseconds(150), verb: "list", resource: "secrets")
+            let writer = Task {
+                try await Task.sleep(for: .milliseconds(200))
+                for index in 20..<30 { _ = try await secrets.create(opaque("s-\(index)")) }
+            }
+            let all = try await secrets.listAll(pageSize: 4)
+            try await writer.value
+            let names = all.items.compactMap(\.name)
+            #expect(Set(names).count == names.count)
+            #expect(names.count >= 20)
+            #expect(all.metadata.continue == nil)
+        }
+    }
+
+    @Test func slowAnswersHitTheRequestTimeout() async throws {
+        try await Self.withSandbox { sandbox, pool in
+            var config = try Self.config(sandbox)
+            config.requestTimeout = .milliseconds(100)
+            let client = try pool.make(config, retryPolicy: RetryPolicy(maxAttempts: 2), clock: ManualClock().kubeClock)
+            await sandbox.faults.addLatency(.milliseconds(600), verb: "get", resource: "namespaces")
+            let started = ContinuousClock.now
+            let error = await #expect(throws: KubeAPIError.self) { try await client.resource(Namespace.self).get("default") }
+            #expect(error?.reason == .timeout)
+            #expect(ContinuousClock.now - started < .milliseconds(1100))
+            await sandbox.faults.clear()
+            #expect(try await client.resource(Namespace.self).get("default").name == "default")
+        }
     }
 
     @Test func clientSideRateLimitPacesRequests() async throws {
-        let sandbox = try await Self.start()
-        var config = try Self.config(sandbox)
-        config.qps = 20
-        config.burst = 2
-        let client = try KubeClient(config: config)
-        let started = ContinuousClock.now
-        for _ in 0..<12 { _ = try await client.resource(Namespace.self).list() }
-        // 2 at once, then 10 more at 20/s: at least ~0.5 s.
-        #expect(ContinuousClock.now - started >= .milliseconds(450))
-        try await client.shutdown()
-        try await sandbox.stop()
+        try await Self.withSandbox { sandbox, pool in
+            var config = try Self.config(sandbox)
+            config.qps = 20
+            config.burst = 2
+            let client = try pool.make(config)
+            let started = ContinuousClock.now
+            for _ in 0..<12 { _ = try await client.resource(Namespace.self).list() }
+            // 2 at once, then 10 more at 20/s: at least ~0.5 s.
+            #expect(ContinuousClock.now - started >= .milliseconds(450))
+        }
+    }
+
+    @Test func watchesBypassTheRateLimiter() async throws {
+        try await Self.withSandbox { sandbox, pool in
+            var config = try Self.config(sandbox)
+            config.qps = 1
+            config.burst = 1
+            let client = try pool.make(config)
+            _ = try await client.resource(Namespace.self).list()
+            // The bucket is empty for a second: a watch opens at once, a list waits.
+            let watchStarted = ContinuousClock.now
+            _ = try await client.resource(Namespace.self).watch(ListOptions(timeoutSeconds: 1))
+            #expect(ContinuousClock.now - watchStarted < .milliseconds(500))
+            let listStarted = ContinuousClock.now
+            _ = try await client.resource(Namespace.self).list()
+            #expect(ContinuousClock.now - listStarted >= .milliseconds(300))
+        }
     }
 
     @Test func informerResumesAfterDroppedWatchWithoutRelisting() async throws {
-        let sandbox = try await Self.start(bookmarkInterval: .milliseconds(200))
-        let client = try KubeClient(config: Self.config(sandbox))
-        let secrets = client.resource(Secret.self)
-        let informer = Informer(secrets, backoff: Backoff(initial: .milliseconds(20), maximum: .milliseconds(200)))
-        let run = Task { await informer.run() }
-        await informer.waitUntilSynced()
-        _ = try await secrets.create(opaque("a"))
-        #expect(try await eventually { await informer.get(namespace: "default", name: "a") != nil })
-        await sandbox.faults.dropWatches()
-        _ = try await secrets.create(opaque("b"))
-        #expect(try await eventually { await informer.get(namespace: "default", name: "b") != nil })
-        #expect(await informer.listCount == 1)
-        #expect(await informer.watchCount >= 2)
-        run.cancel()
-        await run.value
-        try await client.shutdown()
-        try await sandbox.stop()
+        try await Self.withSandbox(bookmarkInterval: .milliseconds(200)) { sandbox, pool in
+            let secrets = try pool.make(Self.config(sandbox)).resource(Secret.self)
+            let informer = Informer(secrets, backoff: Backoff(initial: .milliseconds(20), maximum: .milliseconds(200)))
+            let run = Task { await informer.run() }
+            await informer.waitUntilSynced()
+            _ = try await secrets.create(opaque("a"))
+            #expect(try await eventually { await informer.get(namespace: "default", name: "a") != nil })
+            await sandbox.faults.dropWatches()
+            _ = try await secrets.create(opaque("b"))
+            #expect(try await eventually { await informer.get(namespace: "default", name: "b") != nil })
+            #expect(await informer.listCount == 1)
+            #expect(await informer.watchCount >= 2)
+            run.cancel()
+            await run.value
+        }
     }
 
     @Test func goneOnWatchRelistsAndSynthesisesDeletes() async throws {
-        let sandbox = try await Self.start(bookmarkInterval: .milliseconds(200))
-        let client = try KubeClient(config: Self.config(sandbox))
-        let secrets = client.resource(Secret.self)
-        _ = try await secrets.create(opaque("doomed"))
-        let informer = Informer(secrets, backoff: Backoff(initial: .milliseconds(20), maximum: .milliseconds(200)))
-        let deletes = Mutex<[String]>([])
-        await informer.addHandler { note in
-            if case .deleted(let s, let inferred) = note { deletes.withLock { $0.append("\(s.name!) \(inferred)") } }
+        try await Self.withSandbox(bookmarkInterval: .milliseconds(200)) { sandbox, pool in
+            let secrets = try pool.make(Self.config(sandbox)).resource(Secret.self)
+            _ = try await secrets.create(opaque("doomed"))
+            let informer = Informer(secrets, backoff: Backoff(initial: .milliseconds(20), maximum: .milliseconds(200)))
+            let deletes = Mutex<[String]>([])
+            await informer.addHandler { note in
+                if case .deleted(let s, let inferred) = note { deletes.withLock { $0.append("\(s.name!) \(inferred)") } }
+            }
+            let run = Task { await informer.run() }
+            await informer.waitUntilSynced()
+            // Stop the server so the deletion happens while the informer cannot watch, then force
+            // the resumed watch to be told 410: only a relist can notice the deletion.
+            try await sandbox.stop()
+            let admin = try pool.make(Self.config(sandbox), retryPolicy: .none)
+            try await sandbox.restart()
+            await sandbox.faults.forceGoneOnNextWatch()
+            try await admin.resource(Secret.self).delete("doomed")
+            #expect(try await eventually(15) { await informer.listCount >= 2 })
+            #expect(try await eventually { deletes.withLock { !$0.isEmpty } })
+            #expect(await informer.get(namespace: "default", name: "doomed") == nil)
+            run.cancel()
+            await run.value
         }
-        let run = Task { await informer.run() }
-        await informer.waitUntilSynced()
-        // Stop the server so the deletion happens while the informer cannot watch, then force
-        // the resumed watch to be told 410: only a relist can notice the deletion.
-        try await sandbox.stop()
-        let admin = try KubeClient(config: Self.config(sandbox), retryPolicy: .none)
-        try await sandbox.restart()
-        await sandbox.faults.forceGoneOnNextWatch()
-        try await admin.resource(Secret.self).delete("doomed")
-        #expect(try await eventually(15) { await informer.listCount >= 2 })
-        #expect(try await eventually { deletes.withLock { !$0.isEmpty } })
-        #expect(await informer.get(namespace: "default", name: "doomed") == nil)
-        run.cancel()
-        await run.value
-        try await admin.shutdown()
-        try await client.shutdown()
-        try await sandbox.stop()
     }
 
     @Test func execPluginTokenIsUsedCachedAndRefreshedOn401() async throws {
-        let sandbox = try await Self.start()
-        let folder = try TemporaryFolder()
-        // First run prints a wrong token (as an expired one would be), later runs the right one.
-        let plugin = try folder.write("plugin.sh", """
-        #!/bin/sh
-        f="$(dirname "$0")/runs"; n=$(($(cat "$f" 2>/dev/null || echo 0) + 1)); echo $n > "$f"
-        if [ $n -eq 1 ]; then t=stale; else t=\(SandboxUser.admin.token); fi
-        printf '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"%s"}}' "$t"
-        """, executable: true)
-        let kubeconfig = """
-        current-context: s
-        clusters: [{name: s, cluster: {server: "\(sandbox.url)"}}]
-        users: [{name: u, user: {exec: {apiVersion: client.authentication.k8s.io/v1, command: \(plugin), interactiveMode: Never}}}]
-        contexts: [{name: s, context: {cluster: s, user: u}}]
-        """
-        let client = try KubeClient(config: KubeconfigLoader(environment: [:]).resolve(try Kubeconfig.parse(kubeconfig, path: folder.path + "/config")))
-        for _ in 0..<3 { _ = try await client.resource(Namespace.self).list() }
-        #expect(try String(contentsOfFile: folder.path + "/runs", encoding: .utf8) == "2\n")
-        try await client.shutdown()
-        try await sandbox.stop()
+        try await Self.withSandbox { sandbox, pool in
+            let folder = try TemporaryFolder()
+            // First run prints a wrong token (as an expired one would be), later runs the right one.
+            let plugin = try folder.write("plugin.sh", """
+            #!/bin/sh
+            f="$(dirname "$0")/runs"; n=$(($(cat "$f" 2>/dev/null || echo 0) + 1)); echo $n > "$f"
+            if [ $n -eq 1 ]; then t=stale; else t=\(SandboxUser.admin.token); fi
+            printf '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"%s"}}' "$t"
+            """, executable: true)
+            let kubeconfig = """
+            current-context: s
+            clusters: [{name: s, cluster: {server: "\(sandbox.url)"}}]
+            users: [{name: u, user: {exec: {apiVersion: client.authentication.k8s.io/v1, command: \(plugin), interactiveMode: Never}}}]
+            contexts: [{name: s, context: {cluster: s, user: u}}]
+            """
+            let client = try pool.make(KubeconfigLoader(environment: [:]).resolve(try Kubeconfig.parse(kubeconfig, path: folder.path + "/config")))
+            for _ in 0..<3 { _ = try await client.resource(Namespace.self).list() }
+            #expect(try String(contentsOfFile: folder.path + "/runs", encoding: .utf8) == "2\n")
+        }
+    }
+
+    @Test func execPluginClientCertificateOverTLS() async throws {
+        try await Self.withSandbox(tls: true) { sandbox, pool in
+            let folder = try TemporaryFolder()
+            let pair = try #require(sandbox.tlsMaterial?.clientCertificates["admin"])
+            let credential: JSONValue = .object([
+                "apiVersion": .string(ExecConfig.v1), "kind": .string("ExecCredential"),
+                "status": .object(["clientCertificateData": .string(pair.certificate), "clientKeyData": .string(pair.key)]),
+            ])
+            try folder.write("credential.json", credential.encodedString())
+            let plugin = try folder.write("plugin.sh", "#!/bin/sh\ncat \"$(dirname \"$0\")/credential.json\"\n", executable: true)
+            var config = try Self.config(sandbox)
+            config.credentials = ClientCredentials(exec: ExecConfig(command: plugin))
+            let client = try pool.make(config)
+            #expect(try await client.resource(Namespace.self).get("default").name == "default")
+        }
     }
 
     @Test func clientCertificateOverTLS() async throws {
-        let sandbox = try await Self.start(tls: true)
-        let client = try KubeClient(config: Self.config(sandbox, clientCertificate: true))
-        #expect(try await client.resource(Namespace.self).get("default").name == "default")
-        try await client.shutdown()
+        try await Self.withSandbox(tls: true) { sandbox, pool in
+            let client = try pool.make(Self.config(sandbox, clientCertificate: true))
+            #expect(try await client.resource(Namespace.self).get("default").name == "default")
 
-        var untrusted = try Self.config(sandbox)
-        untrusted.certificateAuthorityPEM = nil
-        let stranger = try KubeClient(config: untrusted, retryPolicy: .none)
-        let error = await #expect(throws: KubeAPIError.self) { try await stranger.resource(Namespace.self).get("default") }
-        #expect(error?.reason == .tls)
-        try await stranger.shutdown()
-        try await sandbox.stop()
+            var untrusted = try Self.config(sandbox)
+            untrusted.certificateAuthorityPEM = nil
+            let stranger = try pool.make(untrusted, retryPolicy: .none)
+            let error = await #expect(throws: KubeAPIError.self) { try await stranger.resource(Namespace.self).get("default") }
+            #expect(error?.reason == .tls)
+        }
     }
 
-    @Test func forbiddenAndUnauthorizedAreTyped() async throws {
-        let sandbox = try await Self.start()
-        let viewer = try KubeClient(config: Self.config(sandbox, user: "viewer"))
-        _ = try await viewer.resource(Secret.self).list()
-        let forbidden = await #expect(throws: KubeAPIError.self) { try await viewer.resource(Secret.self).create(opaque("x")) }
-        #expect(forbidden?.reason == .forbidden)
-        try await viewer.shutdown()
+    @Test func forbiddenAndUnauthorizedAreTypedAndNeverEchoTheToken() async throws {
+        try await Self.withSandbox { sandbox, pool in
+            let viewer = try pool.make(Self.config(sandbox, user: "viewer"))
+            _ = try await viewer.resource(Secret.self).list()
+            let forbidden = await #expect(throws: KubeAPIError.self) { try await viewer.resource(Secret.self).create(opaque("x")) }
+            #expect(forbidden?.reason == .forbidden)
 
-        var bad = try Self.config(sandbox)
-        bad.credentials.bearerToken = Redacted("wrong-token-value")
-        let stranger = try KubeClient(config: bad)
-        let unauthorized = await #expect(throws: KubeAPIError.self) { try await stranger.resource(Secret.self).list() }
-        #expect(unauthorized?.reason == .unauthorized)
-        #expect(unauthorized?.description.contains("wrong-token-value") == false)
-        try await stranger.shutdown()
-        try await sandbox.stop()
+            var bad = try Self.config(sandbox)
+            bad.credentials.bearerToken = Redacted("wrong-token-value")
+            let stranger = try pool.make(bad)
+            let unauthorized = await #expect(throws: KubeAPIError.self) { try await stranger.resource(Secret.self).list() }
+            #expect(unauthorized?.reason == .unauthorized)
+            #expect(unauthorized?.description.contains("wrong-token-value") == false)
+        }
     }
 
     @Test func unreachableWhileStoppedThenBackAfterRestart() async throws {
-        let sandbox = try await Self.start()
-        let client = try KubeClient(config: Self.config(sandbox), retryPolicy: RetryPolicy(maxAttempts: 2), clock: ManualClock().kubeClock)
-        try await sandbox.stop()
-        let error = await #expect(throws: KubeAPIError.self) { try await client.resource(Namespace.self).list() }
-        #expect(error?.reason == .unreachable)
-        try await sandbox.restart()
-        #expect(try await client.resource(Namespace.self).get("default").name == "default")
-        try await client.shutdown()
-        try await sandbox.stop()
+        try await Self.withSandbox { sandbox, pool in
+            let client = try pool.make(Self.config(sandbox), retryPolicy: RetryPolicy(maxAttempts: 2), clock: ManualClock().kubeClock)
+            try await sandbox.stop()
+            let error = await #expect(throws: KubeAPIError.self) { try await client.resource(Namespace.self).list() }
+            #expect(error?.reason == .unreachable)
+            try await sandbox.restart()
+            #expect(try await client.resource(Namespace.self).get("default").name == "default")
+        }
     }
 
     @Test func customResourceStatusSubresource() async throws {
-        let sandbox = try await Self.start()
-        let client = try KubeClient(config: Self.config(sandbox))
-        let resource = Resource(group: "regcred.dev", version: "v1alpha1", plural: "clusterpullsecrets", kind: "ClusterPullSecret", namespaced: false)
-        let objects = client.resource(resource, as: UnstructuredObject.self, namespace: nil)
-        let tree = try JSONValue(parsing: Data(#"{"metadata":{"name":"ghcr"},"spec":{"registries":["ghcr.io"],"secretName":"regcred-ghcr","source":{"static":{"secretRef":{"name":"t"}}}}}"#.utf8))
-        var created = try await objects.create(UnstructuredObject(json: tree))
-        created["status"] = .object(["observedGeneration": .integer(created.metadata.generation ?? 1)])
-        let updated = try await objects.updateStatus(created)
-        #expect(updated["status"]?["observedGeneration"] != nil)
-        #expect(updated["spec"]?["registries"] == .array([.string("ghcr.io")]))
-        try await client.shutdown()
-        try await sandbox.stop()
+        try await Self.withSandbox { sandbox, pool in
+            let client = try pool.make(Self.config(sandbox))
+            let resource = Resource(group: "regcred.dev", version: "v1alpha1", plural: "clusterpullsecrets", kind: "ClusterPullSecret", namespaced: false)
+            let objects = client.resource(resource, as: UnstructuredObject.self, namespace: nil)
+            let tree = try JSONValue(parsing: Data(#"{"metadata":{"name":"ghcr"},"spec":{"registries":["ghcr.io"],"secretName":"regcred-ghcr","source":{"static":{"secretRef":{"name":"t"}}}}}"#.utf8))
+            var created = try await objects.create(UnstructuredObject(json: tree))
+            created["status"] = .object(["observedGeneration": .integer(created.metadata.generation ?? 1)])
+            let updated = try await objects.updateStatus(created)
+            #expect(updated["status"]?["observedGeneration"] != nil)
+            #expect(updated["spec"]?["registries"] == .array([.string("ghcr.io")]))
+        }
     }
 }
 #endif

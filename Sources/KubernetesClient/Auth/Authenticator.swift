@@ -4,6 +4,7 @@
 import Foundation
 import Logging
 import NIOSSL
+import RegcredCore
 
 actor Authenticator {
     /// What one attempt used; handed back on 401 so that only that is invalidated.

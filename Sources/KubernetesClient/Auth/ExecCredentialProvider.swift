@@ -127,10 +127,11 @@ public actor ExecCredentialProvider {
             default: code = -1
             }
             return Output(exitCode: code, standardOutput: Data(result.standardOutput), standardError: result.standardError)
-        } catch let error as SubprocessError {
-            // Launch failures (no such executable) surface as "not found" with the install hint.
-            _ = error
+        } catch let error as SubprocessError where error.code == .executableNotFound || error.code == .spawnFailed {
+            // Like a shell's 127: the caller reports "not found" with the kubeconfig's install hint.
             return Output(exitCode: 127, standardOutput: Data(), standardError: "")
+        } catch let error as SubprocessError where error.code == .outputLimitExceeded {
+            return Output(exitCode: 1, standardOutput: Data(), standardError: "printed more than 4 MiB")
         }
     }
 }

@@ -1,6 +1,7 @@
 // TokenFileSource: a bearer token read from a file and re-read when the file changes, since
 // projected service-account tokens are rotated by the kubelet (client-go re-reads too).
 import Foundation
+import RegcredCore
 
 public actor TokenFileSource {
     public let path: String

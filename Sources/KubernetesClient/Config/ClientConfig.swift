@@ -42,11 +42,3 @@ public struct ClientConfig: Sendable, Equatable {
         self.origin = origin
     }
 }
-
-/// The cluster part of KUBERNETES_EXEC_INFO (`spec.cluster`).
-public struct ExecClusterInfo: Sendable, Equatable {
-    public var server: String
-    public var tlsServerName: String?
-    public var insecureSkipTLSVerify: Bool
-    public var certificateAuthorityData: Data?
-}

@@ -1,6 +1,7 @@
 // ClientCredentials: what a client presents to the API server, resolved from a kubeconfig user
 // or the in-cluster service account. Secret parts are Redacted.
 import Foundation
+import RegcredCore
 
 public struct ClientCredentials: Sendable, Equatable {
     public var bearerToken: Redacted<String>?

@@ -2,6 +2,7 @@
 // merging); otherwise the KUBECONFIG list is merged (missing files skipped); otherwise
 // ~/.kube/config. Then `--context` or current-context picks cluster, user and namespace.
 import Foundation
+import RegcredCore
 
 public struct KubeconfigLoader: Sendable {
     public var explicitPath: String?

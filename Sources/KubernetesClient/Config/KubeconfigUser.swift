@@ -1,5 +1,6 @@
 // KubeconfigUser: one `users[].user` entry: the credentials presented to the API server.
 import Foundation
+import RegcredCore
 
 public struct KubeconfigUser: Sendable, Equatable {
     public var clientCertificate: String?

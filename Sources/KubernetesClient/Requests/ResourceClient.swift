@@ -26,14 +26,16 @@ public struct ResourceClient<Object: KubernetesObject>: Sendable {
         let response = try await client.send(KubeRequest(
             verb: .list, method: .GET, path: resource.path(namespace: namespace), query: options.queryItems,
             operation: operation("list", nil)))
-        do { return try ObjectList(json: try response.json()) } catch let error as ResourceDecodingError {
+        do { return try ObjectList(json: try response.json(operation: operation("list", nil))) } catch let error as ResourceDecodingError {
             throw KubeAPIError(reason: .unexpectedResponse, code: response.status, operation: operation("list", nil),
                                message: "the server's list is not a \(resource.kind)List: \(error)")
         }
     }
 
     /// Every page, following `continue` tokens; the result's resourceVersion is the first page's
-    /// (a paginated list is a consistent snapshot at that version).
+    /// (a paginated list is a consistent snapshot at that version). When a continue token
+    /// outlives the server's history (410 Expired), falls back to one unpaginated list, as
+    /// client-go's pager does: the only way left to a consistent result.
     public func listAll(_ options: ListOptions = ListOptions(), pageSize: Int = 500) async throws -> ObjectList<Object> {
         var pageOptions = options
         pageOptions.limit = pageSize
@@ -42,7 +44,17 @@ public struct ResourceClient<Object: KubernetesObject>: Sendable {
         while let next = token {
             pageOptions.continueToken = next
             pageOptions.resourceVersion = nil
-            let page = try await list(pageOptions)
+            let page: ObjectList<Object>
+            do {
+                page = try await list(pageOptions)
+            } catch let error as KubeAPIError where error.isGone {
+                var whole = options
+                whole.limit = nil
+                whole.continueToken = nil
+                var result = try await list(whole)
+                result.metadata.continue = nil
+                return result
+            }
             first.items += page.items
             token = page.continueToken
         }
@@ -89,8 +101,19 @@ public struct ResourceClient<Object: KubernetesObject>: Sendable {
         guard let name = object.metadata.name else { throw missingName("apply") }
         let ns = try namespace(for: object)
         return try await ResourceClient(client: client, resource: resource, namespace: ns)
-            .patch(name, .apply(withTypeInfo(object.json, namespace: ns), fieldManager: fieldManager, force: force),
+            .patch(name, .apply(applyIntent(object, namespace: ns), fieldManager: fieldManager, force: force),
                    options: WriteOptions(dryRun: dryRun))
+    }
+
+    /// The body of a server-side apply: the object with its type, without `managedFields`
+    /// (the server rejects an apply that carries them, and an object read back has them).
+    func applyIntent(_ object: Object, namespace: String?) -> JSONValue {
+        var intent = withTypeInfo(object.json, namespace: namespace)
+        if case .object(var metadata)? = intent["metadata"] {
+            metadata.removeValue(forKey: "managedFields")
+            intent["metadata"] = .object(metadata)
+        }
+        return intent
     }
 
     /// Deletes; returns once the server accepted (finalizers may keep the object a while).
@@ -144,7 +167,7 @@ public struct ResourceClient<Object: KubernetesObject>: Sendable {
     }
 
     func decode(_ response: KubeResponse, operation: String) throws -> Object {
-        do { return try Object(json: try response.json()) } catch let error as ResourceDecodingError {
+        do { return try Object(json: try response.json(operation: operation)) } catch let error as ResourceDecodingError {
             throw KubeAPIError(reason: .unexpectedResponse, code: response.status, operation: operation,
                                message: "the server's answer is not a \(resource.kind): \(error)")
         }

@@ -44,8 +44,8 @@ public struct Secret: KnownResource, Equatable, CustomStringConvertible, CustomD
     }
 
     public var description: String {
-        let where_ = [metadata.namespace, metadata.name].compactMap { $0 }.joined(separator: "/")
-        return "Secret(\(where_), type: \(type ?? "Opaque"), keys: \(data.keys.sorted()), data: <redacted>)"
+        let location = [metadata.namespace, metadata.name].compactMap { $0 }.joined(separator: "/")
+        return "Secret(\(location), type: \(type ?? "Opaque"), keys: \(data.keys.sorted()), data: <redacted>)"
     }
 
     public var debugDescription: String { description }

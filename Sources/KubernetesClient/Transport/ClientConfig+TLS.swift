@@ -2,6 +2,7 @@
 // verify, and which client certificate to present (static, or one an exec plugin returned).
 import Foundation
 import NIOSSL
+import RegcredCore
 
 extension ClientConfig {
     /// `identity` overrides the kubeconfig's client certificate (exec plugins return their own).

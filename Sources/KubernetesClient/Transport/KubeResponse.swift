@@ -17,9 +17,10 @@ public struct KubeResponse: Sendable {
         headers.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
     }
 
-    public func json() throws(KubeAPIError) -> JSONValue {
+    /// The body as JSON; `operation` names the request in the error.
+    public func json(operation: String) throws(KubeAPIError) -> JSONValue {
         do { return try JSONValue(parsing: body) } catch {
-            throw KubeAPIError(reason: .unexpectedResponse, code: status, operation: "", message: "the server's answer is \(error)")
+            throw KubeAPIError(reason: .unexpectedResponse, code: status, operation: operation, message: "the server's answer is \(error)")
         }
     }
 }

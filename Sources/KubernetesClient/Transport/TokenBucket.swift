@@ -31,9 +31,13 @@ public struct TokenBucket: Sendable, Equatable {
     }
 
     private mutating func refill(now: Duration) {
-        if let last, now > last {
-            tokens = min(Double(burst), tokens + Backoff.seconds(now - last) * qps)
+        guard let previous = last else {
+            last = now
+            return
         }
-        if last == nil || now > last! { last = now }
+        // A clock that steps back adds nothing; the bucket waits for time to pass `previous`.
+        guard now > previous else { return }
+        tokens = min(Double(burst), tokens + Backoff.seconds(now - previous) * qps)
+        last = now
     }
 }
