@@ -83,6 +83,8 @@ let package = Package(
                 "Controller",
                 "KubeSandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // Test support: an in-memory Kubernetes API server (HTTP/HTTPS) with fault injection.

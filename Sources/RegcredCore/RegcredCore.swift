@@ -2,4 +2,4 @@
 /// functions: the docker config formats, the kubelet's registry matching, registry profiles,
 /// credential metadata and (later) the controller's planning. It performs no I/O, reads no
 /// clock and holds no global state, so every rule here is tested in microseconds.
-public enum RegcredCore {}
+enum RegcredCore {}

@@ -21,7 +21,7 @@ struct Regcred: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             CreateCommand.self, UpdateCommand.self, ShowCommand.self, MatchCommand.self, DeleteCommand.self, ProfilesCommand.self,
-            StatusCommand.self, SyncCommand.self,
+            StatusCommand.self, SyncCommand.self, ControllerCommand.self, DemoCommand.self,
         ]
     )
 

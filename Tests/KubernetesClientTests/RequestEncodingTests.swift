@@ -4,17 +4,17 @@ import Testing
 
 @Suite struct RequestEncodingTests {
     @Test func labelSelectorsUseTheAPITextForm() {
-        let selector = LabelSelector([
+        let selector = LabelQuery([
             .equals("app", "web"), .notEquals("tier", "db"), .in("env", ["prod", "dev"]),
             .notIn("zone", ["b"]), .exists("managed"), .doesNotExist("legacy"),
         ])
         #expect(selector.description == "app=web,tier!=db,env in (dev,prod),zone notin (b),managed,!legacy")
-        let literal: LabelSelector = ["b": "2", "a": "1"]
+        let literal: LabelQuery = ["b": "2", "a": "1"]
         #expect(literal.description == "a=1,b=2")
     }
 
     @Test func labelSelectorsMatchLocally() {
-        let selector = LabelSelector([.in("env", ["prod"]), .doesNotExist("legacy")])
+        let selector = LabelQuery([.in("env", ["prod"]), .doesNotExist("legacy")])
         #expect(selector.matches(["env": "prod"]))
         #expect(!selector.matches(["env": "prod", "legacy": "x"]))
         #expect(!selector.matches([:]))
@@ -26,7 +26,7 @@ import Testing
     }
 
     @Test func queryValuesArePercentEncodedStrictly() {
-        let options = ListOptions(labelSelector: LabelSelector([.in("env", ["a", "b"]), .notEquals("x", "y")]), limit: 50, continueToken: "abc+/=")
+        let options = ListOptions(labelSelector: LabelQuery([.in("env", ["a", "b"]), .notEquals("x", "y")]), limit: 50, continueToken: "abc+/=")
         let request = KubeRequest(verb: .list, method: .GET, path: "/api/v1/secrets", query: options.queryItems, operation: "list")
         #expect(request.target == "/api/v1/secrets?labelSelector=env%20in%20%28a%2Cb%29%2Cx%21%3Dy&limit=50&continue=abc%2B%2F%3D")
     }

@@ -18,7 +18,7 @@ public struct ClusterCaches: Sendable {
         serviceAccounts = Informer(client.resourceInAllNamespaces(ServiceAccount.self))
         managedSecrets = Informer(
             client.resourceInAllNamespaces(Secret.self),
-            labelSelector: KubernetesClient.LabelSelector([.equals(ManagedObjectMarkers.managedByLabel, ManagedObjectMarkers.managedByValue)]))
+            labelSelector: LabelQuery([.equals(ManagedObjectMarkers.managedByLabel, ManagedObjectMarkers.managedByValue)]))
         sourceSecrets = Informer(client.resource(Secret.self, namespace: controllerNamespace))
     }
 

@@ -2,7 +2,7 @@
 // resourceVersion.
 
 public struct ListOptions: Sendable, Equatable {
-    public var labelSelector: LabelSelector?
+    public var labelSelector: LabelQuery?
     public var fieldSelector: FieldSelector?
     public var limit: Int?
     public var continueToken: String?
@@ -11,7 +11,7 @@ public struct ListOptions: Sendable, Equatable {
     /// Watch only: the server ends the watch after this many seconds.
     public var timeoutSeconds: Int?
 
-    public init(labelSelector: LabelSelector? = nil, fieldSelector: FieldSelector? = nil, limit: Int? = nil,
+    public init(labelSelector: LabelQuery? = nil, fieldSelector: FieldSelector? = nil, limit: Int? = nil,
                 continueToken: String? = nil, resourceVersion: String? = nil, timeoutSeconds: Int? = nil) {
         self.labelSelector = labelSelector
         self.fieldSelector = fieldSelector

@@ -8,7 +8,7 @@ public actor Informer<Object: KubernetesObject> {
     public typealias Handler = @Sendable (InformerNotification<Object>) async -> Void
 
     private let client: ResourceClient<Object>
-    private let labelSelector: LabelSelector?
+    private let labelSelector: LabelQuery?
     private let fieldSelector: FieldSelector?
     private let pageSize: Int
     private let watchTimeoutSeconds: ClosedRange<Int>
@@ -26,7 +26,7 @@ public actor Informer<Object: KubernetesObject> {
     public private(set) var listCount = 0
     public private(set) var watchCount = 0
 
-    public init(_ client: ResourceClient<Object>, labelSelector: LabelSelector? = nil, fieldSelector: FieldSelector? = nil,
+    public init(_ client: ResourceClient<Object>, labelSelector: LabelQuery? = nil, fieldSelector: FieldSelector? = nil,
                 pageSize: Int = 500, watchTimeoutSeconds: ClosedRange<Int> = 300...600,
                 backoff: Backoff = Backoff(initial: .milliseconds(800), maximum: .seconds(30), multiplier: 2, jitter: 0.5),
                 logger: Logger? = nil) {

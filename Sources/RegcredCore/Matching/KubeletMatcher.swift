@@ -133,12 +133,15 @@ public enum KubeletMatcher {
 
         // `dk.index`: the distinct index keys, reverse-sorted by bytes (Go compares strings
         // bytewise), so longer paths under the same host come first.
-        let index = Set(keys.compactMap { $0?.indexKey }).sorted { $1.utf8.lexicographicallyPrecedes($0.utf8) }
+        // Positions of matching entries grouped by index key (in insertion order), so ordering
+        // costs one sort of the matched keys rather than a scan of every entry per key.
+        var matchedByIndexKey: [String: [Int]] = [:]
+        for position in outcomes.indices where outcomes[position].verdict == .matched {
+            if let indexKey = outcomes[position].indexKey { matchedByIndexKey[indexKey, default: []].append(position) }
+        }
         var matchPositions: [Int] = []
-        for indexKey in index {
-            matchPositions += outcomes.indices.filter {
-                outcomes[$0].indexKey == indexKey && outcomes[$0].verdict == .matched
-            }
+        for indexKey in matchedByIndexKey.keys.sorted(by: { $1.utf8.lexicographicallyPrecedes($0.utf8) }) {
+            matchPositions += matchedByIndexKey[indexKey] ?? []
         }
 
         if matchPositions.isEmpty, isDefaultRegistryMatch(imageName) {

@@ -1,7 +1,8 @@
-// LabelSelector: label requirements in the API's text form (`app=web,tier!=db,env in (a,b),
+// LabelQuery: label requirements in the API's text form (`app=web,tier!=db,env in (a,b),
 // managed,!legacy`), built from typed requirements so that callers never assemble strings.
+import RegcredCore
 
-public struct LabelSelector: Sendable, Equatable, CustomStringConvertible, ExpressibleByDictionaryLiteral {
+public struct LabelQuery: Sendable, Equatable, CustomStringConvertible, ExpressibleByDictionaryLiteral {
     public enum Requirement: Sendable, Equatable {
         case equals(String, String)
         case notEquals(String, String)
@@ -51,5 +52,21 @@ public struct LabelSelector: Sendable, Equatable, CustomStringConvertible, Expre
             case .doesNotExist(let key): labels[key] == nil
             }
         }
+    }
+}
+
+extension LabelQuery {
+    /// The query a metav1.LabelSelector (matchLabels + matchExpressions) stands for.
+    public init(_ selector: LabelSelector) {
+        var requirements = (selector.matchLabels ?? [:]).sorted { $0.key < $1.key }.map { Requirement.equals($0.key, $0.value) }
+        for expression in selector.matchExpressions ?? [] {
+            switch expression.operator {
+            case .In: requirements.append(.in(expression.key, expression.values ?? []))
+            case .NotIn: requirements.append(.notIn(expression.key, expression.values ?? []))
+            case .Exists: requirements.append(.exists(expression.key))
+            case .DoesNotExist: requirements.append(.doesNotExist(expression.key))
+            }
+        }
+        self.init(requirements)
     }
 }

@@ -1,0 +1,75 @@
+// `regcred controller`: the long-running controller, with leader election, metrics and probes.
+import ArgumentParser
+import Controller
+import Foundation
+import KubernetesClient
+import Logging
+import Operations
+import ServiceLifecycle
+
+struct ControllerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "controller",
+        abstract: "Run the controller: keep every ClusterPullSecret's pull secret in every selected namespace.",
+        discussion: """
+            Watches ClusterPullSecrets, namespaces, service accounts and only the secrets regcred
+            manages; writes nothing while another replica holds the lease (--leader-elect).
+            Stops gracefully on SIGTERM or SIGINT.
+            """)
+
+    @Option(name: .customLong("controller-namespace"), help: "Where source secrets and the lease live (default: $POD_NAMESPACE, the in-cluster namespace, else regcred-system).")
+    var controllerNamespace: String?
+
+    @Flag(name: .long, help: "Elect a leader through a coordination.k8s.io Lease, so that only one replica writes.")
+    var leaderElect = false
+
+    @Option(name: .long, help: "The lease's name.")
+    var leaderElectionID = "regcred-controller"
+
+    @Option(name: .long, help: "Where /metrics listens (host:port; :8080 means every interface).")
+    var metricsBindAddress = ":8080"
+
+    @Option(name: .long, help: "Where /healthz and /readyz listen (may equal the metrics address).")
+    var healthProbeBindAddress = ":8081"
+
+    @Option(name: .long, help: "ClusterPullSecrets reconciled at once.")
+    var workers = 4
+
+    @OptionGroup var kube: KubeOptions
+    @OptionGroup var profiles: ProfileFileOptions
+
+    func validate() throws {
+        do {
+            _ = try ListenAddress(parsing: metricsBindAddress)
+            _ = try ListenAddress(parsing: healthProbeBindAddress)
+        } catch { throw ValidationError("\(error)") }
+        guard workers > 0 else { throw ValidationError("--workers must be at least 1") }
+    }
+
+    func run() async throws {
+        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+        let logger = Logger(label: "regcred.controller")
+        let catalog = try ProfileCatalogLoader.load(explicitPath: profiles.path)
+        let namespace = controllerNamespace ?? ControllerDefaults.namespace()
+        let identity = ControllerDefaults.identity()
+        let metrics = ControllerMetrics()
+        try await kube.connection.withClient { client in
+            let controller = PullSecretController(
+                client: client, controllerNamespace: namespace, catalog: catalog, metrics: metrics, identity: identity, logger: logger)
+            let elector = leaderElect
+                ? LeaseElector(client: client, config: LeaderElectionConfig(namespace: namespace, name: leaderElectionID, identity: identity), logger: logger)
+                : nil
+            let caches = controller.caches
+            let servers = HealthServer.servers(
+                metricsAddress: try ListenAddress(parsing: metricsBindAddress), probeAddress: try ListenAddress(parsing: healthProbeBindAddress),
+                metrics: metrics, readiness: { await caches.hasSynced ? .ready : .notReady("informers not synced") }, logger: logger)
+            let service = ControllerService(controller: controller, elector: elector, workers: workers, logger: logger)
+            let group = ServiceGroup(configuration: .init(
+                services: [.init(service: service, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup)]
+                    + servers.map { .init(service: $0) },
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            logger.info("starting", metadata: ["namespace": "\(namespace)", "identity": "\(identity)", "leaderElect": "\(leaderElect)"])
+            try await group.run()
+        }
+    }
+}

@@ -1,0 +1,165 @@
+// A cluster for controller tests: the one in REGCRED_E2E_KUBECONFIG when set (the CRD must be
+// installed; everything the test creates is uniquely named and removed), else an in-process
+// KubeSandbox. The controller under test runs in-process against it through a kubeconfig.
+import Controller
+import Foundation
+import KubeSandbox
+import KubernetesClient
+import Logging
+import Operations
+import RegcredCore
+import Testing
+
+struct ControllerHarness {
+    let client: KubeClient
+    let sandbox: KubeSandbox?
+    /// Unique per test: prefixes every namespace and names the label that selects them.
+    let id: String
+    let controllerNamespace: String
+    var selector: RegcredCore.LabelSelector { RegcredCore.LabelSelector(matchLabels: ["regcred-e2e": id]) }
+
+    static var e2eKubeconfig: String? {
+        ProcessInfo.processInfo.environment["REGCRED_E2E_KUBECONFIG"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    static func start(sandboxOptions: KubeSandbox.Options = KubeSandbox.Options()) async throws -> ControllerHarness {
+        let id = "e2e-\(UUID().uuidString.prefix(6).lowercased())"
+        let sandbox: KubeSandbox?
+        var config: ClientConfig
+        if let path = e2eKubeconfig {
+            sandbox = nil
+            config = try KubeconfigLoader(explicitPath: path, environment: [:]).clientConfig()
+        } else {
+            let started = try await KubeSandbox.start(sandboxOptions)
+            sandbox = started
+            config = try KubeconfigLoader(environment: [:]).resolve(try Kubeconfig.parse(started.kubeconfigYAML(), path: "sandbox"))
+        }
+        config.qps = 200
+        config.burst = 400
+        let client = try KubeClient(config: config)
+        let harness = ControllerHarness(client: client, sandbox: sandbox, id: id, controllerNamespace: "\(id)-system")
+        _ = try await client.resource(Namespace.self).create(Namespace(metadata: ObjectMeta(name: harness.controllerNamespace)))
+        return harness
+    }
+
+    /// Runs `body` with a harness and always cleans up.
+    static func run(sandboxOptions: KubeSandbox.Options = KubeSandbox.Options(), _ body: (ControllerHarness) async throws -> Void) async throws {
+        let harness = try await start(sandboxOptions: sandboxOptions)
+        do {
+            try await body(harness)
+        } catch {
+            await harness.stop()
+            throw error
+        }
+        await harness.stop()
+    }
+
+    func stop() async {
+        for resource in (try? await client.resource(ClusterPullSecret.self).list().items) ?? [] {
+            guard let name = resource.metadata.name, name.hasPrefix(id) else { continue }
+            var released = resource
+            released.metadata.finalizers = []
+            _ = try? await client.resource(ClusterPullSecret.self).update(released)
+            try? await client.resource(ClusterPullSecret.self).delete(name)
+        }
+        for namespace in (try? await client.resource(Namespace.self).list().items) ?? [] {
+            guard let name = namespace.metadata.name, name.hasPrefix(id) else { continue }
+            try? await client.resource(Namespace.self).delete(name)
+        }
+        try? await client.shutdown()
+        try? await sandbox?.stop()
+    }
+
+    // MARK: building the world
+
+    @discardableResult
+    func namespace(_ suffix: String, selected: Bool = true, labels: [String: String] = [:], annotations: [String: String] = [:]) async throws -> String {
+        let name = "\(id)-\(suffix)"
+        var allLabels = labels
+        if selected { allLabels["regcred-e2e"] = id }
+        _ = try await client.resource(Namespace.self).create(
+            Namespace(metadata: ObjectMeta(name: name, labels: allLabels, annotations: annotations)))
+        return name
+    }
+
+    func sourceSecret(_ name: String = "registry-token", username: String = "robot", password: String) async throws {
+        let secrets = client.resource(Secret.self, namespace: controllerNamespace)
+        let secret = Secret(metadata: ObjectMeta(name: name, namespace: controllerNamespace), data: [
+            "username": Data(username.utf8), "password": Data(password.utf8),
+        ])
+        if let existing = try? await secrets.get(name) {
+            var updated = existing
+            updated.data = secret.data
+            _ = try await secrets.update(updated)
+        } else {
+            _ = try await secrets.create(secret)
+        }
+    }
+
+    func clusterPullSecret(
+        _ suffix: String, registries: [String] = ["ghcr.io"], secretName: String? = nil, exclude: [String] = [],
+        serviceAccounts: [String]? = nil
+    ) async throws -> String {
+        let name = "\(id)-\(suffix)"
+        let spec = ClusterPullSecretSpec(
+            registries: registries, source: CredentialSourceSpec(static: StaticSourceSpec(secretRef: LocalSecretReference(name: "registry-token"))),
+            secretName: secretName, namespaces: NamespacesSpec(selector: selector, exclude: exclude.map { "\(id)-\($0)" }),
+            serviceAccounts: serviceAccounts)
+        _ = try await client.resource(ClusterPullSecret.self).create(ClusterPullSecret(metadata: ObjectMeta(name: name), spec: spec))
+        return name
+    }
+
+    // MARK: running the controller
+
+    func withController(_ body: (PullSecretController) async throws -> Void) async throws {
+        var logger = Logger(label: "regcred.test")
+        logger.logLevel = .warning
+        let controller = PullSecretController(
+            client: client, controllerNamespace: controllerNamespace, catalog: ProfileCatalog(), metrics: ControllerMetrics(),
+            identity: "test", logger: logger)
+        await controller.registerHandlers()
+        let informers = Task { await controller.runInformers() }
+        await controller.caches.waitUntilSynced()
+        let workers = Task { await controller.runWorkers(2) }
+        do {
+            try await body(controller)
+        } catch {
+            await controller.queue.shutDown()
+            informers.cancel()
+            _ = await workers.value
+            throw error
+        }
+        await controller.queue.shutDown()
+        informers.cancel()
+        _ = await workers.value
+    }
+
+    // MARK: reading
+
+    func secret(_ name: String, in namespace: String) async -> Secret? {
+        try? await client.resource(Secret.self, namespace: namespace).get(name)
+    }
+
+    func pullSecretNames(of account: String = "default", in namespace: String) async -> [String]? {
+        (try? await client.resource(ServiceAccount.self, namespace: namespace).get(account))?.imagePullSecrets.map(\.name)
+    }
+
+    func status(_ name: String) async -> ClusterPullSecretStatus? {
+        (try? await client.resource(ClusterPullSecret.self).get(name))?.status
+    }
+}
+
+/// Polls until `condition` holds, failing the test after `timeout`. Waiting for an eventually
+/// consistent system is not a timed assertion: the timeout is generous and only bounds a hang.
+func eventually(
+    _ what: String, timeout: Duration = .seconds(20), sourceLocation: SourceLocation = #_sourceLocation,
+    _ condition: () async throws -> Bool
+) async throws {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if (try? await condition()) == true { return }
+        try await Task.sleep(for: .milliseconds(50))
+    }
+    Issue.record("timed out waiting until \(what)", sourceLocation: sourceLocation)
+    throw CancellationError()
+}
