@@ -179,11 +179,12 @@ public struct PullSecretReconciler: Sendable {
         return .done(result)
     }
 
+    /// A merge patch of the status subresource: only this controller writes status, and the
+    /// cached copy may trail our own last write, so a conditional update would only conflict.
     private func writeStatus(_ resource: ClusterPullSecret, _ status: ClusterPullSecretStatus) async throws {
-        guard status != resource.status else { return }
-        var updated = resource
-        updated.status = status
-        _ = try await client.resource(ClusterPullSecret.self).updateStatus(updated)
+        guard status != resource.status, let name = resource.metadata.name else { return }
+        let encoded = try JSONValue(parsing: JSONEncoder().encode(status))
+        _ = try await client.resource(ClusterPullSecret.self).patch(name, .merge(.object(["status": encoded])), subresource: "status")
     }
 
     private func report(_ result: SyncResult, source: SourceState, on resource: ClusterPullSecret) async {

@@ -36,6 +36,7 @@ struct ControllerCommand: AsyncParsableCommand {
     var workers = 4
 
     @OptionGroup var kube: KubeOptions
+    @OptionGroup var rate: APIRateOptions
     @OptionGroup var profiles: ProfileFileOptions
 
     func validate() throws {
@@ -53,7 +54,7 @@ struct ControllerCommand: AsyncParsableCommand {
         let namespace = controllerNamespace ?? ControllerDefaults.namespace()
         let identity = ControllerDefaults.identity()
         let metrics = ControllerMetrics()
-        try await kube.connection.withClient { client in
+        try await rate.connection(kube).withClient { client in
             let controller = PullSecretController(
                 client: client, controllerNamespace: namespace, catalog: catalog, metrics: metrics, identity: identity, logger: logger)
             let elector = leaderElect

@@ -25,7 +25,9 @@ struct DemoCommand: AsyncParsableCommand {
         try sandbox.writeKubeconfig(to: kubeconfigPath)
         Terminal.write("KubeSandbox (an in-memory Kubernetes API server) listening at \(sandbox.url)\n")
         defer { try? FileManager.default.removeItem(atPath: kubeconfigPath) }
-        let config = try KubeconfigLoader(explicitPath: kubeconfigPath, environment: [:]).clientConfig()
+        var config = try KubeconfigLoader(explicitPath: kubeconfigPath, environment: [:]).clientConfig()
+        config.qps = 50  // the controller's default (--kube-api-qps)
+        config.burst = 100
         try await KubeClient.with(config: config, logger: logger) { client in
             try await Self.scenario(client: client, logger: logger)
         }
@@ -42,6 +44,7 @@ struct DemoCommand: AsyncParsableCommand {
         let system = "regcred-system"
         step("cluster: namespaces apps, payments, kube-system, legacy (annotated regcred.dev/exclude=true)")
         for (name, annotations) in [(system, [:]), ("apps", [:]), ("payments", [:]), ("kube-system", [:]), ("legacy", ["regcred.dev/exclude": "true"])] {
+            if (try? await client.resource(Namespace.self).get(name)) != nil { continue }  // kube-system exists from the start
             _ = try await client.resource(Namespace.self).create(Namespace(metadata: ObjectMeta(name: name, annotations: annotations)))
         }
         step("source secret regcred-system/ghcr-token and ClusterPullSecret ghcr (registries [ghcr.io], exclude [kube-*])")

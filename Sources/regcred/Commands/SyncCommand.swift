@@ -19,6 +19,7 @@ struct SyncCommand: AsyncParsableCommand {
     var controllerNamespace: String?
 
     @OptionGroup var kube: KubeOptions
+    @OptionGroup var rate: APIRateOptions
     @OptionGroup var profiles: ProfileFileOptions
 
     func validate() throws {
@@ -28,7 +29,7 @@ struct SyncCommand: AsyncParsableCommand {
     func run() async throws {
         let catalog = try ProfileCatalogLoader.load(explicitPath: profiles.path)
         let namespace = controllerNamespace ?? ControllerDefaults.namespace()
-        let failed = try await kube.connection.withClient { client in
+        let failed = try await rate.connection(kube).withClient { client in
             let controller = PullSecretController(
                 client: client, controllerNamespace: namespace, catalog: catalog, metrics: ControllerMetrics(),
                 identity: ControllerDefaults.identity(), logger: Logger(label: "regcred.sync"))

@@ -18,3 +18,19 @@ struct KubeOptions: ParsableArguments {
 }
 
 extension PullSecretsInCluster.DryRun: ExpressibleByArgument {}
+
+/// The controller's client-side rate limit: higher than a CLI's, as controller-runtime's are.
+struct APIRateOptions: ParsableArguments {
+    @Option(name: .long, help: "Requests per second to the API server (client-side limit).")
+    var kubeApiQps: Double = 50
+
+    @Option(name: .long, help: "Burst above --kube-api-qps.")
+    var kubeApiBurst: Int = 100
+
+    func connection(_ kube: KubeOptions) -> ClusterConnection {
+        var connection = kube.connection
+        connection.qps = kubeApiQps
+        connection.burst = kubeApiBurst
+        return connection
+    }
+}
