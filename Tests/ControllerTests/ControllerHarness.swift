@@ -111,9 +111,9 @@ struct ControllerHarness {
 
     // MARK: running the controller
 
-    func withController(_ body: (PullSecretController) async throws -> Void) async throws {
-        var logger = Logger(label: "regcred.test")
-        logger.logLevel = .warning
+    func withController(logger given: Logger? = nil, _ body: (PullSecretController) async throws -> Void) async throws {
+        var logger = given ?? Logger(label: "regcred.test")
+        if given == nil { logger.logLevel = .warning }
         let controller = PullSecretController(
             client: client, controllerNamespace: controllerNamespace, catalog: ProfileCatalog(), metrics: ControllerMetrics(),
             identity: "test", logger: logger)
