@@ -28,6 +28,7 @@ extension KubeClient {
                 if Task.isCancelled { throw CancellationError() }
                 outcome = .transportFailure(.classify(error))
             }
+            requestObserver?(request.verb.rawValue, answer?.status ?? 0)
             logger.debug("kubernetes request", metadata: [
                 "verb": "\(request.verb.rawValue)", "path": "\(request.path)", "attempt": "\(attempt)",
                 "result": "\(Self.describe(outcome))", "elapsed": "\(clock.now() - started)",

@@ -15,13 +15,17 @@ public final class KubeClient: Sendable {
     let authenticator: Authenticator
     let clock: KubeClock
     let logger: Logger
+    /// Told about every attempt: verb and HTTP status (0 when no answer came), for metrics.
+    let requestObserver: (@Sendable (_ verb: String, _ status: Int) -> Void)?
     /// Where requests go: the server URL, or with tls-server-name that name in its place
     /// (mapped back to the real host by dnsOverride, so certificate checks use the name).
     let requestBase: String
 
     public init(config: ClientConfig, retryPolicy: RetryPolicy = RetryPolicy(), clock: KubeClock = .live,
-                logger: Logger = Logger(label: "regcred.kubernetes"), execRunner: ExecCredentialProvider.Runner? = nil) throws {
+                logger: Logger = Logger(label: "regcred.kubernetes"), execRunner: ExecCredentialProvider.Runner? = nil,
+                requestObserver: (@Sendable (_ verb: String, _ status: Int) -> Void)? = nil) throws {
         self.config = config
+        self.requestObserver = requestObserver
         self.retryPolicy = retryPolicy
         self.clock = clock
         self.logger = logger
@@ -56,9 +60,10 @@ public final class KubeClient: Sendable {
     /// Runs `body` with a client and shuts it down afterwards, also on error.
     public static func with<Result: Sendable>(
         config: ClientConfig, logger: Logger = Logger(label: "regcred.kubernetes"),
+        requestObserver: (@Sendable (_ verb: String, _ status: Int) -> Void)? = nil,
         _ body: (KubeClient) async throws -> Result
     ) async throws -> Result {
-        let client = try KubeClient(config: config, logger: logger)
+        let client = try KubeClient(config: config, logger: logger, requestObserver: requestObserver)
         do {
             let result = try await body(client)
             try await client.shutdown()

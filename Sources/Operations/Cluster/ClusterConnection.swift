@@ -28,7 +28,10 @@ public struct ClusterConnection: Sendable {
     }
 
     /// Runs `body` with a connected client; the client is shut down afterwards.
-    public func withClient<Result: Sendable>(_ body: (KubeClient) async throws -> Result) async throws -> Result {
-        try await KubeClient.with(config: try clientConfig(), body)
+    public func withClient<Result: Sendable>(
+        requestObserver: (@Sendable (_ verb: String, _ status: Int) -> Void)? = nil,
+        _ body: (KubeClient) async throws -> Result
+    ) async throws -> Result {
+        try await KubeClient.with(config: try clientConfig(), requestObserver: requestObserver, body)
     }
 }

@@ -54,7 +54,7 @@ struct ControllerCommand: AsyncParsableCommand {
         let namespace = controllerNamespace ?? ControllerDefaults.namespace()
         let identity = ControllerDefaults.identity()
         let metrics = ControllerMetrics()
-        try await rate.connection(kube).withClient { client in
+        try await rate.connection(kube).withClient(requestObserver: { metrics.recordAPIRequest(verb: $0, code: $1) }) { client in
             let controller = PullSecretController(
                 client: client, controllerNamespace: namespace, catalog: catalog, metrics: metrics, identity: identity, logger: logger)
             let elector = leaderElect
