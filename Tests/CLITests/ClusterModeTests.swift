@@ -220,4 +220,23 @@ struct ClusterModeTests {
             #expect(outcome.standardError.contains("forbidden"), "\(outcome.summary)")
         }
     }
+
+    @Test("installed as kubectl-regcred on PATH, it runs as `kubectl regcred`")
+    func kubectlPlugin() async throws {
+        try await CLICluster.run { cluster in
+            let bin = try cluster.directory.makeDirectory("plugin-bin")
+            try FileManager.default.createSymbolicLink(at: bin.appending(path: "kubectl-regcred"), withDestinationURL: try RegcredBinary.locate())
+            var environment = ChildProcess.cleanEnvironment(home: cluster.directory.url)
+            environment["PATH"] = "\(bin.path):/usr/local/bin:/usr/bin:/bin"
+            environment["TOKEN"] = "s3cret-t0ken"
+            let created = try await ChildProcess.run(
+                URL(filePath: "/usr/bin/kubectl"),
+                arguments: ["regcred", "create", "plugged", "--registry", "ghcr.io", "--username", "bot", "--password-env", "TOKEN",
+                            "--kubeconfig", cluster.kubeconfig, "-n", cluster.namespace],
+                environment: environment, currentDirectory: cluster.directory.url, timeout: .seconds(60))
+            #expect(created.status == 0, "\(created.summary)")
+            #expect(created.standardOutput == "secret/plugged created\n")
+            #expect(try await cluster.dockerConfig("plugged").authEntry("ghcr.io")?.decodedAuth == "bot:s3cret-t0ken")
+        }
+    }
 }
