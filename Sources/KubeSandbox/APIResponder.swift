@@ -151,9 +151,10 @@ struct APIResponder: HTTPResponder {
             options.preconditionResourceVersion = body["preconditions"]?["resourceVersion"]?.stringValue
             options.dryRun = dryRun || (body["dryRun"]?.arrayValue?.contains(.string("All")) ?? false)
             let result = try await store.delete(type, namespace: info.namespace, name: info.name, options: options)
-            // Most kinds answer a finished delete with a Status; namespaces and pods, and objects
-            // held by finalizers, answer with the object.
-            if result.deleted && !["namespaces", "pods"].contains(type.plural) {
+            // Most kinds answer a finished delete with a Status; kinds whose registry sets
+            // ReturnDeletedObject (pods, service accounts), namespaces, and objects held by
+            // finalizers answer with the object.
+            if result.deleted && !(type.group.isEmpty && ["namespaces", "pods", "serviceaccounts"].contains(type.plural)) {
                 var details = APIError.details(type, name: info.name).objectValue ?? [:]
                 details["uid"] = result.object["metadata"]?["uid"]
                 return Self.json(.object(["kind": .string("Status"), "apiVersion": .string("v1"), "metadata": .object([:]),

@@ -332,6 +332,10 @@ actor ObjectStore {
 
     /// Returns the object (still present, or as last seen) and whether it is gone now.
     func delete(_ type: ResourceType, namespace: String?, name: String, options: DeleteOptions) throws(APIError) -> (object: JSONValue, deleted: Bool) {
+        // NamespaceLifecycle admission: the system namespaces are immortal.
+        if type.plural == "namespaces" && type.group.isEmpty && ["default", "kube-system", "kube-public"].contains(name) {
+            throw APIError.forbidden(type, name, "this namespace may not be deleted")
+        }
         let key = ObjectKey(namespace: type.namespaced ? namespace ?? "" : "", name: name)
         guard var object = storage(type).objects[key] else { throw APIError.notFound(type, name) }
         let uid = object["metadata"]?["uid"]?.stringValue ?? ""

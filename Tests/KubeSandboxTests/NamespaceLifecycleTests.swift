@@ -71,6 +71,15 @@ import Testing
         }
     }
 
+    @Test(arguments: ["default", "kube-system", "kube-public"])
+    func systemNamespacesMayNotBeDeleted(name: String) async throws {
+        try await withSandbox { _, api in
+            let response = try await api.delete("/api/v1/namespaces/\(name)")
+            #expect(response.status == 403)
+            #expect(response.message == "namespaces \"\(name)\" is forbidden: this namespace may not be deleted")
+        }
+    }
+
     @Test func creatingInAMissingNamespaceIsNotFound() async throws {
         try await withSandbox { _, api in
             let response = try await api.post("/api/v1/namespaces/nowhere/secrets", secret("s"))
