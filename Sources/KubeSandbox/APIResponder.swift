@@ -161,6 +161,10 @@ struct APIResponder: HTTPResponder {
                                           "status": .string("Success"), "details": .object(details)]))
             }
             return Self.json(result.object)
+        case "deletecollection":
+            let filter = WatchFilter(namespace: info.namespace, labels: labels, fields: fields)
+            let page = try await store.deleteCollection(type, filter: filter, dryRun: dryRun)
+            return Self.json(Self.listBody(page, type: type))
         default:
             throw APIError.methodNotAllowed(info.verb, type)
         }

@@ -95,4 +95,14 @@ import Testing
             #expect(response.message.hasPrefix("The provided continue parameter is too old to display a consistent list result."))
         }
     }
+
+    @Test func deleteCollectionRemovesOnlySelectedObjects() async throws {
+        try await withSandbox { _, api in
+            try await seed(api)
+            let response = try await api.delete("\(secrets)?labelSelector=app")
+            #expect(response.status == 200)
+            #expect(response.body["kind"]?.stringValue == "SecretList")
+            #expect(try await api.get(secrets).body.itemNames == ["c", "d"])
+        }
+    }
 }
