@@ -7,7 +7,10 @@ import KubeSandbox
 import RegcredCore
 import Testing
 
-@Suite(.enabled(if: Kubectl.isInstalled, "kubectl is not installed"))
+// Serialized: with nine kubectl processes and nine in-process servers on two cores, about one
+// run in three saw a request body cut short (60 of 113 bytes: the inbound body stream ended
+// early; cause not yet found). One kubectl at a time has not shown it.
+@Suite(.serialized, .enabled(if: Kubectl.isInstalled, "kubectl is not installed"))
 struct KubectlTests {
     /// client-go sends bearer tokens only over HTTPS, so kubectl talks to a TLS sandbox.
     static var options: KubeSandbox.Options {
