@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "KubernetesClient", targets: ["KubernetesClient"]),
         .library(name: "KubeSandbox", targets: ["KubeSandbox"]),
         .executable(name: "regcred-sandbox", targets: ["regcred-sandbox"]),
+        .executable(name: "regcred-bench", targets: ["regcred-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -107,6 +108,14 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // `regcred-bench`: loopback benchmarks of the client, the sandbox and the controller (docs/benchmarks.md).
+        .executableTarget(
+            name: "regcred-bench",
+            dependencies: [
+                "KubeSandbox", "KubernetesClient", "Controller", "Operations", "RegcredCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         .testTarget(name: "RegcredCoreTests", dependencies: ["RegcredCore"]),
         .testTarget(name: "OperationsTests", dependencies: ["Operations", "RegcredCore"]),
         .testTarget(
@@ -117,6 +126,17 @@ let package = Package(
             ]
         ),
         .testTarget(name: "KubernetesClientTests", dependencies: ["KubernetesClient", "RegcredCore", "KubeSandbox"]),
+        .testTarget(
+            name: "KubeSandboxTests",
+            dependencies: [
+                "KubeSandbox",
+                "RegcredCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
         .testTarget(
             name: "CLITests",
             dependencies: ["RegcredCore", "regcred", "KubeSandbox"]

@@ -12,6 +12,7 @@ struct APIResponder: HTTPResponder {
     let store: ObjectStore
     let registry: ResourceRegistry
     let users: [SandboxUser]
+    let unauthenticatedUser: SandboxUser?
     let faults: FaultInjector
     let counters: RequestCounters
     let serverAddress: @Sendable () -> String
@@ -71,6 +72,7 @@ struct APIResponder: HTTPResponder {
            let user = users.first(where: { $0.name == commonName }) {
             return user
         }
+        if let unauthenticatedUser { return unauthenticatedUser }
         throw APIError.unauthorized
     }
 
@@ -100,7 +102,12 @@ struct APIResponder: HTTPResponder {
         let dryRun = query["dryRun"] == "All"
         switch info.verb {
         case "get":
-            return Self.json(try await store.get(type, namespace: info.namespace, name: info.name))
+            let object = try await store.get(type, namespace: info.namespace, name: info.name)
+            if Self.wantsTable(request) {
+                return Self.json(TableRenderer.table(rows: [TableRenderer.row(object, type: type)], type: type,
+                                                     meta: ["resourceVersion": object["metadata"]?["resourceVersion"] ?? .string("")]))
+            }
+            return Self.json(object)
         case "list":
             let filter = WatchFilter(namespace: info.namespace, labels: labels, fields: fields)
             let limit = query["limit"].flatMap { Int($0) }
@@ -144,15 +151,20 @@ struct APIResponder: HTTPResponder {
             options.preconditionResourceVersion = body["preconditions"]?["resourceVersion"]?.stringValue
             options.dryRun = dryRun || (body["dryRun"]?.arrayValue?.contains(.string("All")) ?? false)
             let result = try await store.delete(type, namespace: info.namespace, name: info.name, options: options)
-            // Most kinds answer a finished delete with a Status; namespaces and pods, and objects
-            // held by finalizers, answer with the object.
-            if result.deleted && !["namespaces", "pods"].contains(type.plural) {
+            // Most kinds answer a finished delete with a Status; kinds whose registry sets
+            // ReturnDeletedObject (pods, service accounts), namespaces, and objects held by
+            // finalizers answer with the object.
+            if result.deleted && !(type.group.isEmpty && ["namespaces", "pods", "serviceaccounts"].contains(type.plural)) {
                 var details = APIError.details(type, name: info.name).objectValue ?? [:]
                 details["uid"] = result.object["metadata"]?["uid"]
                 return Self.json(.object(["kind": .string("Status"), "apiVersion": .string("v1"), "metadata": .object([:]),
                                           "status": .string("Success"), "details": .object(details)]))
             }
             return Self.json(result.object)
+        case "deletecollection":
+            let filter = WatchFilter(namespace: info.namespace, labels: labels, fields: fields)
+            let page = try await store.deleteCollection(type, filter: filter, dryRun: dryRun)
+            return Self.json(Self.listBody(page, type: type))
         default:
             throw APIError.methodNotAllowed(info.verb, type)
         }
@@ -218,12 +230,13 @@ struct APIResponder: HTTPResponder {
         let buffer = try await request.collectBody(upTo: maxBodySize)
         let data = Data(buffer.readableBytesView)
         if data.isEmpty { throw APIError.badRequest("the body of the request was empty") }
-        if let value = try? JSONValue(parsing: data) { return value }
+        let parseError: JSONSyntaxError
+        do { return try JSONValue(parsing: data) } catch { parseError = error }
         if yaml || request.headers[.contentType]?.contains("yaml") == true,
            let value = try? JSONValue(yaml: String(decoding: data, as: UTF8.self)) {
             return value
         }
-        throw APIError.badRequest("the object provided is unrecognized (must be of type JSON): invalid character in request body")
+        throw APIError.badRequest("couldn't get version/kind; json parse error: \(parseError.detail) (\(data.count) bytes)")
     }
 
     static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {

@@ -24,6 +24,10 @@ public final class KubeSandbox: Sendable {
         public var watchHistoryWindow: Int = 10_000
         public var bookmarkInterval: Duration = .seconds(1)
         public var users: [SandboxUser] = [.admin]
+        /// Requests that present no credentials act as this user instead of getting 401, like
+        /// the API server's old insecure port. kubectl (client-go) sends tokens only over HTTPS,
+        /// so a plain-HTTP sandbox that kubectl should use sets this (regcred-sandbox does).
+        public var unauthenticatedUser: String? = nil
         /// 0 = any free port.
         public var port: Int = 0
         public var registry = ResourceRegistry()
@@ -122,7 +126,9 @@ public final class KubeSandbox: Sendable {
 
     private func listen() async throws {
         let wantedPort = running.withLock { $0.port }
-        let responder = APIResponder(store: store, registry: options.registry, users: options.users, faults: faults,
+        let responder = APIResponder(store: store, registry: options.registry, users: options.users,
+                                     unauthenticatedUser: options.unauthenticatedUser.flatMap { name in options.users.first { $0.name == name } },
+                                     faults: faults,
                                      counters: counters, serverAddress: { [weak self] in "127.0.0.1:\(self?.port ?? 0)" })
         let (ports, portContinuation) = AsyncStream<Int>.makeStream()
         var logger = Logger(label: "regcred-sandbox")

@@ -332,6 +332,10 @@ actor ObjectStore {
 
     /// Returns the object (still present, or as last seen) and whether it is gone now.
     func delete(_ type: ResourceType, namespace: String?, name: String, options: DeleteOptions) throws(APIError) -> (object: JSONValue, deleted: Bool) {
+        // NamespaceLifecycle admission: the system namespaces are immortal.
+        if type.plural == "namespaces" && type.group.isEmpty && ["default", "kube-system", "kube-public"].contains(name) {
+            throw APIError.forbidden(type, name, "this namespace may not be deleted")
+        }
         let key = ObjectKey(namespace: type.namespaced ? namespace ?? "" : "", name: name)
         guard var object = storage(type).objects[key] else { throw APIError.notFound(type, name) }
         let uid = object["metadata"]?["uid"]?.stringValue ?? ""
@@ -364,6 +368,19 @@ actor ObjectStore {
         deleted["metadata"]?["resourceVersion"] = .string(String(newVersion))
         write(type, key: key, object: nil, change: .deleted, previous: object, version: newVersion, deletedObject: deleted)
         return (ObjectRepresentation.present(deleted, as: type), true)
+    }
+
+    /// Deletes every object the filter selects (finalizers respected); returns them as a list.
+    func deleteCollection(_ type: ResourceType, filter: WatchFilter, dryRun: Bool) throws(APIError) -> ListPage {
+        let page = try list(type, filter: filter, limit: nil, continueToken: nil)
+        var deleted: [JSONValue] = []
+        for item in page.items {
+            var options = DeleteOptions()
+            options.dryRun = dryRun
+            let result = try delete(type, namespace: item["metadata"]?["namespace"]?.stringValue, name: item["metadata"]?["name"]?.stringValue ?? "", options: options)
+            deleted.append(result.object)
+        }
+        return ListPage(items: deleted, resourceVersion: resourceVersion)
     }
 
     // MARK: namespace lifecycle
@@ -532,11 +549,10 @@ actor ObjectStore {
 
     private func write(_ type: ResourceType, key: ObjectKey, object: JSONValue?, change: WatchRecord.Change,
                        previous: JSONValue?, version: Int, deletedObject: JSONValue? = nil) {
-        var storage = storages[type.storageKey] ?? ResourceStorage(floor: version - 1)
-        storage.objects[key] = object
+        // Mutated in place: copying the storage out and back would copy every object per write.
         let record = WatchRecord(change: change, resourceVersion: version, object: object ?? deletedObject ?? .null, previous: previous)
-        storage.record(record, window: settings.watchHistoryWindow)
-        storages[type.storageKey] = storage
+        storages[type.storageKey, default: ResourceStorage(floor: version - 1)].objects[key] = object
+        storages[type.storageKey]!.record(record, window: settings.watchHistoryWindow)
         for watcher in watchers.values where watcher.type.storageKey == type.storageKey {
             if let event = Self.filtered(record, filter: watcher.filter, type: watcher.type) {
                 watcher.continuation.yield(event)

@@ -32,10 +32,13 @@ struct SandboxCommand: AsyncParsableCommand {
         options.port = port
         options.tls = tls
         if noDefaultServiceaccount { options.defaultServiceAccountDelay = nil }
+        // kubectl sends no token over plain HTTP; without TLS, anonymous requests act as admin.
+        if !tls { options.unauthenticatedUser = SandboxUser.admin.name }
         let sandbox = try await KubeSandbox.start(options)
         try sandbox.writeKubeconfig(to: kubeconfig)
-        print("regcred-sandbox listening on \(sandbox.url)")
-        print("kubeconfig: \(URL(fileURLWithPath: kubeconfig).standardizedFileURL.path)")
+        // Unbuffered, so scripts reading our output see the URL before we block.
+        let path = URL(fileURLWithPath: kubeconfig).standardizedFileURL.path
+        FileHandle.standardOutput.write(Data("regcred-sandbox listening on \(sandbox.url)\nkubeconfig: \(path)\n".utf8))
         await Self.waitForTermination()
         try await sandbox.stop()
     }

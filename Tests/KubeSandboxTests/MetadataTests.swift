@@ -1,0 +1,247 @@
+// Object metadata semantics through real HTTP: uid, timestamps, generateName, resourceVersion,
+// optimistic concurrency, NotFound/AlreadyExists/Invalid bodies, finalizers.
+import KubeSandbox
+import RegcredCore
+import Testing
+
+@Suite struct MetadataTests {
+    let secrets = "/api/v1/namespaces/default/secrets"
+
+    @Test func createAssignsUIDCreationTimestampAndResourceVersion() async throws {
+        try await withSandbox { _, api in
+            let created = try await api.post(secrets, secret("a"))
+            #expect(created.status == 201)
+            #expect(created.body["metadata"]?["uid"]?.stringValue?.count == 36)
+            #expect(created.body["metadata"]?["creationTimestamp"]?.stringValue?.hasSuffix("Z") == true)
+            #expect(created.resourceVersion > 0)
+            #expect(created.body["kind"]?.stringValue == "Secret")
+        }
+    }
+
+    @Test func generateNameAppendsFiveRandomCharacters() async throws {
+        try await withSandbox { _, api in
+            let created = try await api.post(secrets, json(#"{"metadata":{"generateName":"pull-"},"data":{}}"#))
+            #expect(created.status == 201)
+            let name = created.body.name
+            #expect(name.hasPrefix("pull-") && name.count == "pull-".count + 5)
+        }
+    }
+
+    @Test func resourceVersionIncreasesAcrossKinds() async throws {
+        try await withSandbox { _, api in
+            let first = try await api.post(secrets, secret("a")).resourceVersion
+            let second = try await api.post("/api/v1/namespaces/default/serviceaccounts", json(#"{"metadata":{"name":"sa"}}"#)).resourceVersion
+            let third = try await api.post(secrets, secret("b")).resourceVersion
+            #expect(first < second && second < third)
+            let list = try await api.get(secrets)
+            #expect(list.resourceVersion >= third)
+        }
+    }
+
+    @Test func getMissingObjectIsNotFoundStatus() async throws {
+        try await withSandbox { _, api in
+            let response = try await api.get("\(secrets)/nope")
+            #expect(response.status == 404)
+            #expect(response.body["kind"]?.stringValue == "Status")
+            #expect(response.body["status"]?.stringValue == "Failure")
+            #expect(response.reason == "NotFound")
+            #expect(response.message == #"secrets "nope" not found"#)
+            #expect(response.body["details"] == json(#"{"name":"nope","kind":"secrets"}"#))
+            #expect(response.body["code"]?.integerValue == 404)
+        }
+    }
+
+    @Test func notFoundNamesTheGroupForCustomResources() async throws {
+        try await withSandbox { _, api in
+            let response = try await api.get("/apis/regcred.dev/v1alpha1/clusterpullsecrets/nope")
+            #expect(response.message == #"clusterpullsecrets.regcred.dev "nope" not found"#)
+            #expect(response.body["details"]?["group"]?.stringValue == "regcred.dev")
+        }
+    }
+
+    @Test func creatingAnExistingNameIsAlreadyExists() async throws {
+        try await withSandbox { _, api in
+            _ = try await api.post(secrets, secret("a"))
+            let again = try await api.post(secrets, secret("a"))
+            #expect(again.status == 409)
+            #expect(again.reason == "AlreadyExists")
+            #expect(again.message == #"secrets "a" already exists"#)
+        }
+    }
+
+    @Test func staleUpdateIsConflictWithTheRealMessage() async throws {
+        try await withSandbox { _, api in
+            let created = try await api.post(secrets, secret("x")).body
+            var first = created
+            first["data"] = json(#"{"k":"MQ=="}"#)
+            #expect(try await api.put("\(secrets)/x", first).status == 200)
+            var stale = created
+            stale["data"] = json(#"{"k":"Mg=="}"#)
+            let conflict = try await api.put("\(secrets)/x", stale)
+            #expect(conflict.status == 409)
+            #expect(conflict.reason == "Conflict")
+            #expect(conflict.message == #"Operation cannot be fulfilled on secrets "x": the object has been modified; please apply your changes to the latest version and try again"#)
+        }
+    }
+
+    @Test func updateWithoutResourceVersionIsUnconditional() async throws {
+        try await withSandbox { _, api in
+            _ = try await api.post(secrets, secret("x"))
+            let updated = try await api.put("\(secrets)/x", secret("x", data: ["k": "new"]))
+            #expect(updated.status == 200)
+            #expect(updated.body["data"]?["k"]?.stringValue == base64("new"))
+        }
+    }
+
+    @Test func customResourceUpdateRequiresResourceVersion() async throws {
+        try await withSandbox { _, api in
+            let path = "/apis/regcred.dev/v1alpha1/clusterpullsecrets"
+            _ = try await api.post(path, clusterPullSecret("c"))
+            let response = try await api.put("\(path)/c", clusterPullSecret("c", registries: ["quay.io"]))
+            #expect(response.status == 422)
+            #expect(response.message == #"ClusterPullSecret "c" is invalid: metadata.resourceVersion: Invalid value: 0x0: must be specified for an update"#)
+        }
+    }
+
+    @Test func updateThatChangesNothingKeepsTheResourceVersion() async throws {
+        try await withSandbox { _, api in
+            let created = try await api.post(secrets, secret("x")).body
+            let again = try await api.put("\(secrets)/x", created)
+            #expect(again.resourceVersion == created.resourceVersion)
+        }
+    }
+
+    @Test func invalidNameIsRejectedWithCauses() async throws {
+        try await withSandbox { _, api in
+            let response = try await api.post(secrets, secret("Bad_Name"))
+            #expect(response.status == 422)
+            #expect(response.reason == "Invalid")
+            #expect(response.message.hasPrefix(#"Secret "Bad_Name" is invalid: metadata.name: Invalid value: "Bad_Name": a lowercase RFC 1123 subdomain must consist of"#))
+            let cause = response.body["details"]?["causes"]?.arrayValue?.first
+            #expect(cause?["reason"]?.stringValue == "FieldValueInvalid")
+            #expect(cause?["field"]?.stringValue == "metadata.name")
+            #expect(response.body["details"]?["kind"]?.stringValue == "Secret")
+        }
+    }
+
+    @Test func namespaceNamesMustBeDNSLabels() async throws {
+        try await withSandbox { _, api in
+            let response = try await api.post("/api/v1/namespaces", namespace("a.b"))
+            #expect(response.status == 422)
+            #expect(response.message.contains("a lowercase RFC 1123 label must consist of"))
+        }
+    }
+
+    @Test func missingNameAndGenerateNameIsRequired() async throws {
+        try await withSandbox { _, api in
+            let response = try await api.post(secrets, json(#"{"metadata":{}}"#))
+            #expect(response.status == 422)
+            #expect(response.message == #"Secret "" is invalid: metadata.name: Required value: name or generateName is required"#)
+        }
+    }
+
+    @Test func deleteWithFinalizersOnlyMarksTheObject() async throws {
+        try await withSandbox { _, api in
+            var body = secret("held")
+            body["metadata"]?["finalizers"] = json(#"["regcred.dev/cleanup"]"#)
+            _ = try await api.post(secrets, body)
+            let deleted = try await api.delete("\(secrets)/held")
+            #expect(deleted.status == 200)
+            #expect(deleted.body["metadata"]?["deletionTimestamp"]?.stringValue != nil)
+            let still = try await api.get("\(secrets)/held")
+            #expect(still.status == 200)
+            var cleared = still.body
+            cleared["metadata"]?["finalizers"] = json("[]")
+            #expect(try await api.put("\(secrets)/held", cleared).status == 200)
+            #expect(try await api.get("\(secrets)/held").status == 404)
+        }
+    }
+
+    @Test func finalizersCannotBeAddedDuringDeletion() async throws {
+        try await withSandbox { _, api in
+            var body = secret("held")
+            body["metadata"]?["finalizers"] = json(#"["a"]"#)
+            _ = try await api.post(secrets, body)
+            let marked = try await api.delete("\(secrets)/held").body
+            var more = marked
+            more["metadata"]?["finalizers"] = json(#"["a","b"]"#)
+            let response = try await api.put("\(secrets)/held", more)
+            #expect(response.status == 422)
+            #expect(response.message.contains("no new finalizers can be added if the object is being deleted"))
+        }
+    }
+
+    @Test func deleteReturnsSuccessStatusAndPreconditionsConflict() async throws {
+        try await withSandbox { _, api in
+            _ = try await api.post(secrets, secret("a"))
+            let mismatch = try await api.delete("\(secrets)/a", json(#"{"preconditions":{"uid":"other"}}"#))
+            #expect(mismatch.status == 409)
+            #expect(mismatch.message.hasPrefix(#"Operation cannot be fulfilled on secrets "a": Precondition failed: UID in precondition: other"#))
+            let deleted = try await api.delete("\(secrets)/a")
+            #expect(deleted.status == 200)
+            #expect(deleted.body["status"]?.stringValue == "Success")
+            #expect(deleted.body["details"]?["name"]?.stringValue == "a")
+        }
+    }
+
+    @Test func dryRunCreateValidatesWithoutStoring() async throws {
+        try await withSandbox { _, api in
+            let response = try await api.post("\(secrets)?dryRun=All", secret("dry"))
+            #expect(response.status == 201)
+            #expect(try await api.get("\(secrets)/dry").status == 404)
+            let invalid = try await api.post("\(secrets)?dryRun=All", secret("Dry"))
+            #expect(invalid.status == 422)
+        }
+    }
+
+    @Test func customResourceGenerationCountsSpecChangesOnly() async throws {
+        try await withSandbox { _, api in
+            let path = "/apis/regcred.dev/v1alpha1/clusterpullsecrets"
+            let created = try await api.post(path, clusterPullSecret("c")).body
+            #expect(created["metadata"]?["generation"]?.integerValue == 1)
+            var relabelled = created
+            relabelled["metadata"]?["labels"] = json(#"{"a":"b"}"#)
+            let afterLabel = try await api.put("\(path)/c", relabelled).body
+            #expect(afterLabel["metadata"]?["generation"]?.integerValue == 1)
+            var withStatus = afterLabel
+            withStatus["status"] = json(#"{"observedGeneration":1}"#)
+            let afterStatus = try await api.put("\(path)/c/status", withStatus).body
+            #expect(afterStatus["metadata"]?["generation"]?.integerValue == 1)
+            #expect(afterStatus["status"]?["observedGeneration"]?.integerValue == 1)
+            var respec = afterStatus
+            respec["spec"]?["registries"] = json(#"["quay.io"]"#)
+            let afterSpec = try await api.put("\(path)/c", respec).body
+            #expect(afterSpec["metadata"]?["generation"]?.integerValue == 2)
+            #expect(afterSpec["status"]?["observedGeneration"]?.integerValue == 1)
+        }
+    }
+
+    @Test func statusSubresourceIgnoresSpecAndMainResourceIgnoresStatus() async throws {
+        try await withSandbox { _, api in
+            let path = "/apis/regcred.dev/v1alpha1/clusterpullsecrets"
+            let created = try await api.post(path, clusterPullSecret("c")).body
+            var viaStatus = created
+            viaStatus["spec"]?["registries"] = json(#"["ignored.io"]"#)
+            viaStatus["status"] = json(#"{"phase":"x"}"#)
+            let afterStatus = try await api.put("\(path)/c/status", viaStatus).body
+            #expect(afterStatus["spec"]?["registries"] == json(#"["ghcr.io"]"#))
+            var viaMain = afterStatus
+            viaMain["status"] = json(#"{"phase":"y"}"#)
+            let afterMain = try await api.put("\(path)/c", viaMain).body
+            #expect(afterMain["status"]?["phase"]?.stringValue == "x")
+        }
+    }
+
+    @Test func eventsAreServedUnderBothGroupsFromOneStore() async throws {
+        try await withSandbox { _, api in
+            let created = try await api.post("/apis/events.k8s.io/v1/namespaces/default/events", json(#"""
+                {"metadata":{"name":"e1"},"regarding":{"kind":"Secret","name":"a"},"note":"refreshed","reason":"Synced","type":"Normal","reportingController":"regcred","reportingInstance":"r-1","action":"Sync","eventTime":"2026-01-01T00:00:00.000000Z"}
+                """#))
+            #expect(created.status == 201)
+            let core = try await api.get("/api/v1/namespaces/default/events/e1").body
+            #expect(core["message"]?.stringValue == "refreshed")
+            #expect(core["involvedObject"]?["name"]?.stringValue == "a")
+            #expect(core["reportingComponent"]?.stringValue == "regcred")
+        }
+    }
+}
