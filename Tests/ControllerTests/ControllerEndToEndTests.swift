@@ -209,4 +209,31 @@ struct ControllerEndToEndTests {
             }
         }
     }
+
+    @Test("service account modes: [\"*\"] attaches to every account (new ones too), [] to none", arguments: [["*"], [] as [String]])
+    func serviceAccountModes(names: [String]) async throws {
+        try await ControllerHarness.run { cluster in
+            try await cluster.sourceSecret(password: "t0ken-sa")
+            let apps = try await cluster.namespace("apps")
+            try await eventually("the default SA exists") { await cluster.pullSecretNames(in: apps) != nil }
+            _ = try await cluster.client.resource(ServiceAccount.self, namespace: apps).create(ServiceAccount(metadata: ObjectMeta(name: "builder", namespace: apps)))
+            let name = try await cluster.clusterPullSecret("modes", secretName: Self.secretName, serviceAccounts: names)
+            try await cluster.withController { _ in
+                try await eventually("the secret exists") { await cluster.secret(Self.secretName, in: apps) != nil }
+                if names == ["*"] {
+                    _ = try await cluster.client.resource(ServiceAccount.self, namespace: apps).create(ServiceAccount(metadata: ObjectMeta(name: "deployer", namespace: apps)))
+                    for account in ["default", "builder", "deployer"] {
+                        try await eventually("\(account) references the secret") {
+                            await cluster.pullSecretNames(of: account, in: apps)?.contains(Self.secretName) == true
+                        }
+                    }
+                } else {
+                    try await eventually("a full pass is done") { await cluster.status(name)?.condition("Ready")?.status == .true }
+                    for account in ["default", "builder"] {
+                        #expect(await cluster.pullSecretNames(of: account, in: apps) == [], "\(account) must stay untouched")
+                    }
+                }
+            }
+        }
+    }
 }
