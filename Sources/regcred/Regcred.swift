@@ -9,14 +9,9 @@ struct Regcred: AsyncParsableCommand {
         commandName: "regcred",
         abstract: "Keep Kubernetes image pull credentials valid everywhere they are needed.",
         discussion: """
-            Build a pull secret for many registries at once, replace an expired token in place,
-            decode and check a secret, and see which entry the kubelet uses for an image.
-            Passwords are read from standard input, a file or an environment variable, never
-            from a flag, and are never printed unless you ask (--reveal).
+            Build a pull secret for many registries at once, replace an expired token in place, decode and check a secret, see which entry the kubelet uses for an image, and run the controller that keeps ClusterPullSecrets in every namespace. Passwords are read from standard input, a file or an environment variable, never from a flag, and are never printed unless you ask (--reveal).
 
-            Exit codes: 0 success; 1 a check found a problem (show, match); 64 usage error;
-            65 invalid input; 66 missing input; 69 a required tool is unavailable (gpg);
-            73 output could not be written; 70 internal error.
+            Exit codes: 0 success; 1 a check found a problem (show, match, sync); 64 usage error; 65 invalid input; 66 missing input (file, variable or secret not found); 69 a tool or the API server is unavailable; 70 internal error; 73 cannot write (or the secret exists); 75 repeated conflicts, try again; 77 forbidden or unauthorized; 78 unusable kubeconfig.
             """,
         version: "0.1.0",
         subcommands: [
