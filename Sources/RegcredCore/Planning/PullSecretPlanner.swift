@@ -8,11 +8,16 @@ public struct DesiredPullSecret: Hashable, Sendable {
     public var secretName: String
     /// The `.dockerconfigjson` to write; nil while the source has never produced a credential,
     /// in which case nothing is created or overwritten (a broken credential never replaces a working one).
-    public var content: Data?
+    public var content: Data? {
+        didSet { annotations = Self.annotations(for: content) }
+    }
     public var scope: NamespaceScope
     public var serviceAccounts: ServiceAccountSelection
     /// The ClusterPullSecret is being deleted: remove what it wrote everywhere.
     public var isBeingDeleted: Bool
+    public let labels: [String: String]
+    /// The content-hash annotation, computed once per content rather than once per namespace.
+    public private(set) var annotations: [String: String]
 
     public init(
         owner: String, secretName: String, content: Data?, scope: NamespaceScope = NamespaceScope(),
@@ -24,11 +29,11 @@ public struct DesiredPullSecret: Hashable, Sendable {
         self.scope = scope
         self.serviceAccounts = serviceAccounts
         self.isBeingDeleted = isBeingDeleted
+        self.labels = ManagedObjectMarkers.labels(owner: owner)
+        self.annotations = Self.annotations(for: content)
     }
 
-    public var labels: [String: String] { ManagedObjectMarkers.labels(owner: owner) }
-
-    public var annotations: [String: String] {
+    static func annotations(for content: Data?) -> [String: String] {
         guard let content else { return [:] }
         return [ManagedObjectMarkers.contentHashAnnotation: SecretFingerprint.sha256Hex(content)]
     }
