@@ -15,7 +15,7 @@ registries=()
 for i in $(seq 1 "$count"); do registries+=(--registry "registry-$i.example.com:5000"); done
 printf 's3cret-token' > "$work/password"
 printf 'n3w-token' > "$work/new-password"
-"$bin" create bench "${registries[@]}" --username bot --password-file "$work/password" -o yaml > "$work/secret.yaml"
+"$bin" create bench "${registries[@]}" --username bot --password-file "$work/password" --dry-run=client -o yaml > "$work/secret.yaml"
 "$bin" create bench "${registries[@]}" --username bot --password-file "$work/password" -o dockerconfigjson > "$work/config.json"
 echo "config: $count registries, $(wc -c < "$work/config.json") bytes; secret manifest $(wc -c < "$work/secret.yaml") bytes"
 
@@ -23,7 +23,7 @@ hyperfine --warmup 3 --runs 30 --export-markdown "$work/results.md" \
   -n "show ($count registries)" "$bin show -f $work/secret.yaml" \
   -n "update ($count registries)" "$bin update -f $work/secret.yaml --password-file $work/new-password" \
   -n "match ($count registries)" "$bin match registry-$count.example.com:5000/team/app:1 -f $work/secret.yaml" \
-  -n "create ($count registries)" "$bin create bench ${registries[*]} --username bot --password-file $work/password" \
+  -n "create ($count registries)" "$bin create bench ${registries[*]} --username bot --password-file $work/password --dry-run=client -o yaml" \
   -n "baseline: regcred --version" "$bin --version" \
   --output=null
 cat "$work/results.md"

@@ -96,8 +96,8 @@ struct ControllerBench: AsyncParsableCommand {
     @Option(help: "Give up on a phase after this many seconds.") var timeoutSeconds = 1800
 
     func run() async throws {
-        print(machineLine())
-        print("controller benchmark: N=\(namespaces), client QPS \(qps == 0 ? "off" : fmt(qps, 0)), workers \(workers)")
+        out(machineLine())
+        out("controller benchmark: N=\(namespaces), client QPS \(qps == 0 ? "off" : fmt(qps, 0)), workers \(workers)")
         let sandbox = try await SandboxChild.start()
         let clock = ContinuousClock()
         let prefix = "bench"
@@ -166,8 +166,8 @@ struct ControllerBench: AsyncParsableCommand {
         table.add("all requests during convergence", "\(converge.total) (writes \(converge.writes))", "")
         table.add("controller RSS after convergence (VmRSS)", "\(fmt(convergeMemory.currentMiB)) MiB", "")
         table.print()
-        print("counters during convergence: \(converge.summary)")
-        print("process RSS before the controller started (bench + populate only in child): \(fmt(baseline.currentMiB)) MiB")
+        out("counters during convergence: \(converge.summary)")
+        out("process RSS before the controller started (bench + populate only in child): \(fmt(baseline.currentMiB)) MiB")
 
         var rows = Table(title: "Controller, N = \(namespaces): after convergence", header: ["measure", "value", "goal"])
         if idleSeconds > 0 {
@@ -204,7 +204,7 @@ struct ControllerBench: AsyncParsableCommand {
                      "\(fmt(latencies.percentile(50))) / \(fmt(latencies.percentile(99))) / \(fmt(latencies.max)) ms (\(latencies.count) samples, \(timeouts) timeouts)",
                      "p99 < 250 ms")
             rows.add("requests per new namespace", "secret creates \(fmt(Double(during["create", "secrets"]) / m, 2)), SA updates \(fmt(Double(during["update", "serviceaccounts"]) / m, 2)), status patches \(fmt(Double(during["patch", "clusterpullsecrets/status"]) / m, 2)), events \(fmt(Double(during["create", "events"]) / m, 2))", "")
-            print("counters during the new-namespace phase (includes the \(newNamespaces) namespace creates by the benchmark): \(during.summary)")
+            out("counters during the new-namespace phase (includes the \(newNamespaces) namespace creates by the benchmark): \(during.summary)")
         }
         if !skipRotation {
             let total = namespaces + newNamespaces
@@ -223,7 +223,7 @@ struct ControllerBench: AsyncParsableCommand {
             let secretWrites = rotation["update", "secrets"] + rotation["create", "secrets"] + rotation["delete", "secrets"] + rotation["patch", "secrets"]
             rows.add("source token change → all \(total) secrets updated", "\(fmt((rotatedAt - t0).seconds, 2)) s\(ok ? "" : " (timed out)")", "")
             rows.add("writes for the rotation", "secret writes \(secretWrites), all writes \(rotation.writes) (includes 1 source update)", "N = \(total)")
-            print("counters during rotation: \(rotation.summary)")
+            out("counters during rotation: \(rotation.summary)")
         }
         let memory = MemoryFigures.read()
         rows.add("controller peak RSS (VmHWM since controller start)", "\(fmt(memory.peakMiB)) MiB", "< 64 MiB at N = 10,000")

@@ -32,7 +32,7 @@ struct ClientBench: AsyncParsableCommand {
     @Option(help: "Repetitions of the list measurement.") var listRuns = 5
 
     func run() async throws {
-        print(machineLine())
+        out(machineLine())
         let sandbox = try await SandboxChild.start()
         let client = try makeClient(kubeconfigYAML: sandbox.kubeconfigYAML)  // qps 0: no client-side limit
         let data = ["username": Data("robot".utf8), "password": Data(String(repeating: "x", count: 64).utf8)]
@@ -87,7 +87,7 @@ struct ClientBench: AsyncParsableCommand {
                       fmt(Double(items) / (runs.percentile(50) / 1000), 0))
         listTable.print()
         let memory = sandbox.memory
-        print("sandbox RSS after the client benchmark: peak \(fmt(memory.peakMiB)) MiB, current \(fmt(memory.currentMiB)) MiB")
+        out("sandbox RSS after the client benchmark: peak \(fmt(memory.peakMiB)) MiB, current \(fmt(memory.currentMiB)) MiB")
         try await client.shutdown()
         await sandbox.stop()
     }
@@ -103,7 +103,7 @@ struct SandboxMemoryBench: AsyncParsableCommand {
     @Option var namespaces = 10_000
 
     func run() async throws {
-        print(machineLine())
+        out(machineLine())
         let sandbox = try await SandboxChild.start()
         let client = try makeClient(kubeconfigYAML: sandbox.kubeconfigYAML)
         let empty = sandbox.memory
@@ -120,7 +120,7 @@ struct SandboxMemoryBench: AsyncParsableCommand {
                   "\(namespaces * 3)", fmt(populated.currentMiB), fmt(populated.peakMiB))
         table.add("after a paginated list of all \(secretCount) secrets", "\(namespaces * 3)", fmt(afterList.currentMiB), fmt(afterList.peakMiB))
         table.print()
-        print("per namespace (RSS growth / N): \(fmt(Double(populated.currentKiB - empty.currentKiB) / Double(namespaces), 2)) KiB")
+        out("per namespace (RSS growth / N): \(fmt(Double(populated.currentKiB - empty.currentKiB) / Double(namespaces), 2)) KiB")
         try await client.shutdown()
         await sandbox.stop()
     }

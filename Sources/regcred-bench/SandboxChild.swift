@@ -119,6 +119,11 @@ struct SandboxServe: AsyncParsableCommand {
     var serviceAccountDelayMs: Int = 50
     @Option var watchHistoryWindow: Int = 100_000
 
+    /// Unbuffered, so that no stdio lock is shared with the thread blocked reading stdin.
+    func reply(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    }
+
     func run() async throws {
         var options = KubeSandbox.Options()
         options.defaultServiceAccountDelay = serviceAccountDelayMs < 0 ? nil : .milliseconds(serviceAccountDelayMs)
@@ -126,8 +131,7 @@ struct SandboxServe: AsyncParsableCommand {
         let sandbox = try await KubeSandbox.start(options)
         try sandbox.writeKubeconfig(to: kubeconfig)
         let yaml = sandbox.kubeconfigYAML()
-        print("ready \(sandbox.port)")
-        flushStdout()
+        reply("ready \(sandbox.port)")
         let lines = AsyncStream<String> { continuation in
             let thread = Thread {
                 while let line = Swift.readLine() { continuation.yield(line) }
@@ -165,8 +169,7 @@ struct SandboxServe: AsyncParsableCommand {
             default:
                 break
             }
-            print(reply)
-            flushStdout()
+            self.reply(reply)
         }
         try? await client?.shutdown()
         try await sandbox.stop()

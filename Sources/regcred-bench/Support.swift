@@ -78,8 +78,7 @@ struct Table {
     }
 
     func print() {
-        Swift.print(render())
-        flushStdout()
+        FileHandle.standardOutput.write(Data((render() + "\n").utf8))
     }
 }
 
@@ -156,8 +155,7 @@ func waitForDefaultServiceAccounts(client: KubeClient, count: Int, prefix: Strin
     }
 }
 
-func flushStdout() {
-    _ = fflushAll()
+/// Unbuffered stdout (never stdio's buffer: its lock is shared with stdin in the sandbox child).
+func out(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }
-
-@inline(__always) private func fflushAll() -> Int32 { fflush(nil) }
