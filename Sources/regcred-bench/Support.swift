@@ -2,13 +2,14 @@
 // client from a kubeconfig, and populating namespaces/secrets with bounded concurrency.
 import Foundation
 import KubernetesClient
+import RegcredCore
 import Synchronization
 
 // MARK: time and statistics
 
 extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
-    var milliseconds: Double { seconds * 1000 }
+    var seconds: Double { timeInterval }
+    var milliseconds: Double { timeInterval * 1000 }
 }
 
 struct Samples {

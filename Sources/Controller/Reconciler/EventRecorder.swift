@@ -4,6 +4,7 @@ import Foundation
 import KubernetesClient
 import Logging
 import Operations
+import RegcredCore
 
 public actor EventRecorder {
     public enum EventType: String, Sendable { case normal = "Normal", warning = "Warning" }
@@ -55,8 +56,7 @@ public struct EventThrottle: Sendable {
 
     /// The number of events suppressed since the last admitted one, or nil to suppress this one.
     public mutating func admit(key: String, at now: Date) -> Int? {
-        let seconds = Double(interval.components.seconds) + Double(interval.components.attoseconds) / 1e18
-        if let previous = last[key], now.timeIntervalSince(previous) < seconds {
+        if let previous = last[key], now.timeIntervalSince(previous) < interval.timeInterval {
             suppressed[key, default: 0] += 1
             return nil
         }

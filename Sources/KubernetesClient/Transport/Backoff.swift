@@ -1,5 +1,6 @@
 // Backoff: capped exponential delays with jitter, as a pure function of the attempt number
 // and a random draw (so tests pick the draw).
+import RegcredCore
 
 public struct Backoff: Sendable, Equatable {
     public var initial: Duration
@@ -19,18 +20,13 @@ public struct Backoff: Sendable, Equatable {
     /// Jitter only shortens a delay, so the cap holds and many clients do not retry in step.
     public func delay(retry: Int, random: Double) -> Duration {
         let steps = max(0, retry - 1)
-        let initialSeconds = Self.seconds(initial)
-        let maximumSeconds = Self.seconds(maximum)
+        let initialSeconds = initial.timeInterval
+        let maximumSeconds = maximum.timeInterval
         var seconds = initialSeconds
         for _ in 0..<min(steps, 64) where seconds < maximumSeconds { seconds *= multiplier }
         seconds = min(seconds, maximumSeconds)
         let spread = max(0, min(1, jitter))
         seconds *= (1 - spread) + spread * max(0, min(1, random))
         return .nanoseconds(Int64(seconds * 1e9))
-    }
-
-    static func seconds(_ duration: Duration) -> Double {
-        let parts = duration.components
-        return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
     }
 }

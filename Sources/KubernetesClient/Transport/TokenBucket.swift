@@ -1,6 +1,7 @@
 // TokenBucket: the rate limiter's arithmetic as a value: `burst` tokens refilled at `qps` per
 // second; each request reserves one and learns how long to wait for it. Reservations may run
 // the bucket negative, so waiters are served in order without a queue.
+import RegcredCore
 
 public struct TokenBucket: Sendable, Equatable {
     public let qps: Double
@@ -37,7 +38,7 @@ public struct TokenBucket: Sendable, Equatable {
         }
         // A clock that steps back adds nothing; the bucket waits for time to pass `previous`.
         guard now > previous else { return }
-        tokens = min(Double(burst), tokens + Backoff.seconds(now - previous) * qps)
+        tokens = min(Double(burst), tokens + (now - previous).timeInterval * qps)
         last = now
     }
 }

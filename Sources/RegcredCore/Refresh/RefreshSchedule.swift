@@ -31,7 +31,7 @@ public struct RefreshSchedule: Hashable, Sendable {
     /// the lifetime has passed, whichever comes first, minus up to `jitter` of the wait (never
     /// later). `random` is in [0, 1).
     public func next(obtainedAt: Date, expiresAt: Date?, random: Double) -> Decision {
-        let intervalSeconds = Self.seconds(interval)
+        let intervalSeconds = interval.timeInterval
         guard let expiresAt else {
             return Decision(refreshAt: obtainedAt.addingTimeInterval(jittered(intervalSeconds, random)), warning: nil)
         }
@@ -41,21 +41,16 @@ public struct RefreshSchedule: Hashable, Sendable {
                 refreshAt: obtainedAt.addingTimeInterval(jittered(intervalSeconds, random)),
                 warning: "the provider reported an expiry in the past (\(RFC3339.format(expiresAt))); refreshing on the interval instead")
         }
-        if lifetime > Self.seconds(maximumLifetime) {
+        if lifetime > maximumLifetime.timeInterval {
             return Decision(
                 refreshAt: obtainedAt.addingTimeInterval(jittered(intervalSeconds, random)),
                 warning: "the provider reported an expiry implausibly far away (\(RFC3339.format(expiresAt))); refreshing on the interval instead")
         }
-        let wait = max(0, min(lifetime - Self.seconds(before), lifetime / 2))
+        let wait = max(0, min(lifetime - before.timeInterval, lifetime / 2))
         return Decision(refreshAt: obtainedAt.addingTimeInterval(jittered(wait, random)), warning: nil)
     }
 
     private func jittered(_ wait: TimeInterval, _ random: Double) -> TimeInterval {
         wait - wait * jitter * min(max(random, 0), 1)
-    }
-
-    static func seconds(_ duration: Duration) -> TimeInterval {
-        let parts = duration.components
-        return TimeInterval(parts.seconds) + TimeInterval(parts.attoseconds) / 1e18
     }
 }
