@@ -21,6 +21,11 @@ public enum GPG {
     /// ASCII-armoured ciphertext for the recipient. gpg's trust checks stay in force (an
     /// untrusted key is refused, not silently used), and keys are only looked up locally.
     public static func encrypt(_ plaintext: String, for recipient: GPGRecipient) async throws(GPGError) -> String {
+        // Look the key up first: with an unknown recipient gpg exits before reading its input,
+        // and writing the plaintext into that closed pipe would kill regcred with SIGPIPE.
+        let lookup = try await run(
+            ["--batch", "--list-keys", "--with-colons", "--", recipient.name], input: "", subject: recipient.name)
+        guard lookup.succeeded else { throw .unknownRecipient(recipient.name) }
         let outcome = try await run(
             ["--batch", "--yes", "--auto-key-locate", "local", "--armor", "--encrypt", "--recipient", recipient.name, "--output", "-"],
             input: plaintext, subject: recipient.name)
