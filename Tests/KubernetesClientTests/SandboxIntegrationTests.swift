@@ -339,12 +339,12 @@ final class ClientPool: Sendable {
             let clock = ManualClock()
             let client = try pool.make(Self.config(sandbox), clock: clock.kubeClock)
             _ = try await client.resource(Secret.self).create(opaque("x"))
-            await sandbox.faults.failNext(2, verb: "get", resource: "secrets", status: 429, retryAfterSeconds: 1)
+            sandbox.faults.failNext(2, verb: "get", resource: "secrets", status: 429, retryAfterSeconds: 1)
             #expect(try await client.resource(Secret.self).get("x").name == "x")
             #expect(await sandbox.requestCount(verb: "get", resource: "secrets") == 3)
             #expect(clock.sleeps == [.seconds(1), .seconds(1)])
             // Also for writes: a 429 means the server did nothing.
-            await sandbox.faults.failNext(1, verb: "create", resource: "secrets", status: 429, retryAfterSeconds: 2)
+            sandbox.faults.failNext(1, verb: "create", resource: "secrets", status: 429, retryAfterSeconds: 2)
             _ = try await client.resource(Secret.self).create(opaque("y"))
             #expect(clock.sleeps.last == .seconds(2))
         }
@@ -354,16 +354,16 @@ final class ClientPool: Sendable {
         try await Self.withSandbox { sandbox, pool in
             let secrets = try pool.make(Self.config(sandbox), clock: ManualClock().kubeClock).resource(Secret.self)
             _ = try await secrets.create(opaque("x"))
-            await sandbox.faults.failNext(2, verb: "get", resource: "secrets", status: 503)
+            sandbox.faults.failNext(2, verb: "get", resource: "secrets", status: 503)
             #expect(try await secrets.get("x").name == "x")
             #expect(await sandbox.requestCount(verb: "get", resource: "secrets") == 3)
-            await sandbox.faults.failNext(1, verb: "list", resource: "secrets", status: 500)
+            sandbox.faults.failNext(1, verb: "list", resource: "secrets", status: 500)
             #expect(try await secrets.list().items.count == 1)
-            await sandbox.faults.failNext(1, verb: "create", resource: "secrets", status: 500)
+            sandbox.faults.failNext(1, verb: "create", resource: "secrets", status: 500)
             let error = await #expect(throws: KubeAPIError.self) { try await secrets.create(opaque("y")) }
             #expect(error?.reason == .serverError)
             #expect(await sandbox.requestCount(verb: "create", resource: "secrets") == 2)
-            await sandbox.faults.failNext(10, verb: "get", resource: "secrets", status: 500)
+            sandbox.faults.failNext(10, verb: "get", resource: "secrets", status: 500)
             let exhausted = await #expect(throws: KubeAPIError.self) { try await secrets.get("x") }
             #expect(exhausted?.code == 500)
             #expect(await sandbox.requestCount(verb: "get", resource: "secrets") == 3 + RetryPolicy().maxAttempts)
@@ -381,7 +381,7 @@ final class ClientPool: Sendable {
             #expect(stale?.reason == .gone)
 
             // listAll meets the same expiry while writes go on between its pages.
-            await sandbox.faults.addLatency(.milliseconds(150), verb: "list", resource: "secrets")
+            sandbox.faults.addLatency(.milliseconds(150), verb: "list", resource: "secrets")
             let writer = Task {
                 try await Task.sleep(for: .milliseconds(200))
                 for index in 20..<30 { _ = try await secrets.create(opaque("s-\(index)")) }
@@ -400,12 +400,12 @@ final class ClientPool: Sendable {
             var config = try Self.config(sandbox)
             config.requestTimeout = .milliseconds(100)
             let client = try pool.make(config, retryPolicy: RetryPolicy(maxAttempts: 2), clock: ManualClock().kubeClock)
-            await sandbox.faults.addLatency(.milliseconds(600), verb: "get", resource: "namespaces")
+            sandbox.faults.addLatency(.milliseconds(600), verb: "get", resource: "namespaces")
             let started = ContinuousClock.now
             let error = await #expect(throws: KubeAPIError.self) { try await client.resource(Namespace.self).get("default") }
             #expect(error?.reason == .timeout)
             #expect(ContinuousClock.now - started < .milliseconds(1100))
-            await sandbox.faults.clear()
+            sandbox.faults.clear()
             #expect(try await client.resource(Namespace.self).get("default").name == "default")
         }
     }

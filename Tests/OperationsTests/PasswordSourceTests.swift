@@ -6,7 +6,7 @@ import Testing
 struct PasswordSourceTests {
     func withFile(_ contents: String, _ body: (String) throws -> Void) throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("regcred-pw-\(UUID().uuidString)").path
-        FileManager.default.createFile(atPath: path, contents: Data(contents.utf8))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(contents.utf8))
         defer { try? FileManager.default.removeItem(atPath: path) }
         try body(path)
     }
