@@ -109,6 +109,13 @@ struct ControllerEndToEndTests {
                 #expect(await cluster.pullSecretNames(in: foreign)?.contains(Self.secretName) != true)
                 let reason = await cluster.status(name)?.namespaces?.failures?.first?.reason ?? ""
                 #expect(reason.contains("not managed by regcred"))
+
+                try await cluster.client.resource(Secret.self, namespace: foreign).delete(Self.secretName)
+                try await eventually("once the foreign secret is gone, the namespace is served and the failure leaves the status") {
+                    let status = await cluster.status(name)
+                    return status?.namespaces?.failed == 0 && status?.namespaces?.failures == nil
+                        && status?.condition("Ready")?.status == .true
+                }
             }
         }
     }

@@ -44,3 +44,23 @@ struct JSONValueTests {
         #expect(value == .object(["b": "2"]))
     }
 }
+
+@Suite("JSON merge patches")
+struct JSONMergePatchTests {
+    @Test("changed members are sent, removed ones as null, nested objects recursively, arrays whole")
+    func diff() {
+        let old = JSONValue.object([
+            "namespaces": .object(["failed": .integer(1), "failures": .array([.object(["namespace": "a"])])]),
+            "keep": "same", "gone": "x", "list": .array(["a", "b"]),
+        ])
+        let new = JSONValue.object([
+            "namespaces": .object(["failed": .integer(0)]),
+            "keep": "same", "list": .array(["a"]), "added": .bool(true),
+        ])
+        #expect(new.mergePatch(from: old) == .object([
+            "namespaces": .object(["failed": .integer(0), "failures": .null]),
+            "gone": .null, "list": .array(["a"]), "added": .bool(true),
+        ]))
+        #expect(new.mergePatch(from: nil) == new)
+    }
+}

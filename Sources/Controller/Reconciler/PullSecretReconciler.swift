@@ -186,7 +186,9 @@ public struct PullSecretReconciler: Sendable {
     private func writeStatus(_ resource: ClusterPullSecret, _ status: ClusterPullSecretStatus) async throws {
         guard status != resource.status, let name = resource.metadata.name else { return }
         let encoded = try JSONValue(parsing: JSONEncoder().encode(status))
-        _ = try await client.resource(ClusterPullSecret.self).patch(name, .merge(.object(["status": encoded])), subresource: "status")
+        let previous = try resource.status.map { try JSONValue(parsing: JSONEncoder().encode($0)) }
+        let patch = JSONValue.object(["status": encoded.mergePatch(from: previous)])
+        _ = try await client.resource(ClusterPullSecret.self).patch(name, .merge(patch), subresource: "status")
     }
 
     private func report(_ result: SyncResult, source: SourceState, on resource: ClusterPullSecret) async {
