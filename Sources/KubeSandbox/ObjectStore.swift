@@ -538,8 +538,11 @@ actor ObjectStore {
 
     // MARK: storage primitives
 
+    /// A type nothing was ever written to has lost no history: every version is resumable.
+    /// (A floor at the current version made a watch from an earlier list's version get 410
+    /// whenever another type's write came in between — as the default ServiceAccount's does.)
     private func storage(_ type: ResourceType) -> ResourceStorage {
-        storages[type.storageKey] ?? ResourceStorage(floor: resourceVersion)
+        storages[type.storageKey] ?? ResourceStorage(floor: 0)
     }
 
     private func bump() -> Int {
@@ -551,7 +554,7 @@ actor ObjectStore {
                        previous: JSONValue?, version: Int, deletedObject: JSONValue? = nil) {
         // Mutated in place: copying the storage out and back would copy every object per write.
         let record = WatchRecord(change: change, resourceVersion: version, object: object ?? deletedObject ?? .null, previous: previous)
-        storages[type.storageKey, default: ResourceStorage(floor: version - 1)].objects[key] = object
+        storages[type.storageKey, default: ResourceStorage(floor: 0)].objects[key] = object
         storages[type.storageKey]!.record(record, window: settings.watchHistoryWindow)
         for watcher in watchers.values where watcher.type.storageKey == type.storageKey {
             if let event = Self.filtered(record, filter: watcher.filter, type: watcher.type) {

@@ -258,9 +258,8 @@ func eventually(_ seconds: Double = 10, _ condition: () async throws -> Bool) as
                 if seen.count < 3 { events = try await cluster.secrets.watch(ListOptions(resourceVersion: resume, timeoutSeconds: 30)) }
             }
             if seen.isEmpty && !errors.isEmpty {
-                // Seen twice in full parallel runs on 2 loaded cores: the sandbox answered a watch
-                // from a fresh list's resourceVersion with an ERROR event. Suspected sandbox bug
-                // (its per-resource history floor); tracked in the session note.
+                // Seen under load before the sandbox's first-write history floor was fixed (an ERROR
+                // 410 for a fresh list's version); kept intermittent until many runs confirm the fix.
                 withKnownIssue("sandbox sent \(errors) to a watch from a fresh resourceVersion", isIntermittent: true) {
                     #expect(seen == ["added w", "modified w", "deleted w"])
                 }
@@ -462,8 +461,8 @@ final class ClientPool: Sendable {
             await sandbox.faults.dropWatches()
             _ = try await secrets.create(opaque("b"))
             #expect(try await eventually { await informer.get(namespace: "default", name: "b") != nil })
-            // Seen once in a full parallel run on 2 loaded cores: one extra relist (a 410 from
-            // the sandbox after the drop). Cause not found yet; tracked in the session note.
+            // Seen under load before the sandbox's first-write history floor was fixed (a 410 for
+            // the list's version); kept intermittent until many runs confirm the fix.
             let lists = await informer.listCount
             withKnownIssue("an extra relist after a dropped watch under heavy load", isIntermittent: true) {
                 #expect(lists == 1)
