@@ -185,8 +185,8 @@ public struct PullSecretReconciler: Sendable {
     /// cached copy may trail our own last write, so a conditional update would only conflict.
     private func writeStatus(_ resource: ClusterPullSecret, _ status: ClusterPullSecretStatus) async throws {
         guard status != resource.status, let name = resource.metadata.name else { return }
-        let encoded = try JSONValue(parsing: JSONEncoder().encode(status))
-        let previous = try resource.status.map { try JSONValue(parsing: JSONEncoder().encode($0)) }
+        let encoded = try JSONValue(encoding: status)
+        let previous = try resource.status.map { try JSONValue(encoding: $0) }
         let patch = JSONValue.object(["status": encoded.mergePatch(from: previous)])
         _ = try await client.resource(ClusterPullSecret.self).patch(name, .merge(patch), subresource: "status")
     }

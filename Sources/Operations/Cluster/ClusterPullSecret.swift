@@ -16,7 +16,7 @@ public struct ClusterPullSecret: KnownResource, Equatable {
 
     public init(metadata: ObjectMeta, spec: ClusterPullSecretSpec) {
         self.metadata = metadata
-        self.spec = (try? JSONValue(parsing: JSONEncoder().encode(spec))) ?? .object([:])
+        self.spec = (try? JSONValue(encoding: spec)) ?? .object([:])
         self.status = nil
         self.raw = .object(["apiVersion": "regcred.dev/v1alpha1", "kind": "ClusterPullSecret"])
     }
@@ -36,7 +36,7 @@ public struct ClusterPullSecret: KnownResource, Equatable {
         var tree = raw.objectValue == nil ? JSONValue.object([:]) : raw
         tree["metadata"] = metadata.json
         tree["spec"] = spec
-        if let status, let encoded = try? JSONValue(parsing: JSONEncoder().encode(status)) {
+        if let status, let encoded = try? JSONValue(encoding: status) {
             tree["status"] = encoded
         }
         return tree

@@ -37,9 +37,7 @@ public enum MatchImage {
     public static func render(_ report: MatchReport, as format: ShowOutputFormat) -> String {
         switch format {
         case .json:
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            return String(decoding: (try? encoder.encode(report)) ?? Data(), as: UTF8.self) + "\n"
+            return ReportJSON.render(report)
         case .table:
             var table = TextTable(headers: ["ORDER", "REGISTRY", "MATCH", "REASON"])
             for row in report.entries {

@@ -62,10 +62,7 @@ public enum ShowPullSecret {
     public static func render(_ report: PullSecretReport, as format: ShowOutputFormat, now: Date) -> String {
         switch format {
         case .json:
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            encoder.dateEncodingStrategy = .iso8601
-            return String(decoding: (try? encoder.encode(report)) ?? Data(), as: UTF8.self) + "\n"
+            return ReportJSON.render(report)
         case .table:
             let reveal = report.entries.contains { $0.password != nil }
             var table = TextTable(headers: ["REGISTRY", "USERNAME", reveal ? "PASSWORD" : "PASSWORD (FINGERPRINT)", "EMAIL", "AUTH", "EXPIRES"])

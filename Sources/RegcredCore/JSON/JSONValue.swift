@@ -153,3 +153,10 @@ extension JSONValue {
         String(decoding: encoded(pretty: pretty), as: UTF8.self)
     }
 }
+
+extension JSONValue {
+    /// The tree of an Encodable value (a spec, a status), for patches and lossless storage.
+    public init<Value: Encodable>(encoding value: Value) throws {
+        self = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(value))
+    }
+}
