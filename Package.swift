@@ -10,6 +10,8 @@ let package = Package(
         .executable(name: "regcred", targets: ["regcred"]),
         .library(name: "RegcredCore", targets: ["RegcredCore"]),
         .library(name: "KubernetesClient", targets: ["KubernetesClient"]),
+        .library(name: "CredentialSources", targets: ["CredentialSources"]),
+        .library(name: "RegistryProbe", targets: ["RegistryProbe"]),
         .library(name: "KubeSandbox", targets: ["KubeSandbox"]),
         .executable(name: "regcred-sandbox", targets: ["regcred-sandbox"]),
         .executable(name: "regcred-bench", targets: ["regcred-bench"]),
@@ -51,12 +53,41 @@ let package = Package(
                 .product(name: "Subprocess", package: "swift-subprocess"),
             ]
         ),
-        // Use cases shared by the CLI and (later) the controller; owns file, stdin and gpg I/O.
+        // Registry credentials from providers: static, ECR (SigV4, AWS credential chain), GCP, ACR, GitHub App.
+        .target(
+            name: "CredentialSources",
+            dependencies: [
+                "RegcredCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The Docker Registry v2 auth handshake (Basic, Bearer) and manifest checks.
+        .target(
+            name: "RegistryProbe",
+            dependencies: [
+                "RegcredCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Use cases shared by the CLI and the controller; owns file, stdin and gpg I/O.
         .target(
             name: "Operations",
             dependencies: [
                 "RegcredCore",
                 "KubernetesClient",
+                "CredentialSources",
+                "RegistryProbe",
                 .product(name: "Subprocess", package: "swift-subprocess"),
             ]
         ),
@@ -66,6 +97,7 @@ let package = Package(
             dependencies: [
                 "RegcredCore",
                 "KubernetesClient",
+                "CredentialSources",
                 "Operations",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -117,6 +149,16 @@ let package = Package(
             ]
         ),
         .testTarget(name: "RegcredCoreTests", dependencies: ["RegcredCore"]),
+        .testTarget(
+            name: "CredentialSourcesTests",
+            dependencies: [
+                "CredentialSources", "RegcredCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
         .testTarget(name: "OperationsTests", dependencies: ["Operations", "RegcredCore"]),
         .testTarget(
             name: "ControllerTests",

@@ -23,7 +23,7 @@ struct CredentialMaterialTests {
     @Test("the static source reads username/password or a .dockerconfigjson")
     func staticSource() throws {
         let basic = try StaticSourceSecret.material(from: ["username": Data("u".utf8), "password": Data("p".utf8)], secretName: "tok")
-        #expect(basic == .basic(Credential(username: "u", password: Redacted("p"))))
+        #expect(basic == .credentials([Credential(username: "u", password: Redacted("p"))]))
         let config = Data(#"{"auths":{"quay.io":{"auth":"dTpw"}}}"#.utf8)
         guard case .dockerConfig(let parsed) = try StaticSourceSecret.material(from: [".dockerconfigjson": config], secretName: "tok") else {
             Issue.record("expected a docker config")

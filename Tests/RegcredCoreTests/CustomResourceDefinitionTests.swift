@@ -53,12 +53,29 @@ struct CustomResourceDefinitionTests {
     func specAgrees() throws {
         let spec = ClusterPullSecretSpec(
             registries: ["ghcr.io"], profile: "ghcr",
-            source: CredentialSourceSpec(static: StaticSourceSpec(secretRef: LocalSecretReference(name: "tok"))),
+            // Every source at once: only the schema's shape is compared here, not validity.
+            source: CredentialSourceSpec(
+                static: StaticSourceSpec(secretRef: LocalSecretReference(name: "tok")),
+                ecr: ECRSourceSpec(
+                    regions: ["us-east-1"], registryIds: ["123456789012"], public: false, roleArn: "arn:aws:iam::1:role/r",
+                    externalId: "x", credentialsSecretRef: LocalSecretReference(name: "aws"), endpoint: "http://e",
+                    stsEndpoint: "http://s"),
+                gcp: GCPSourceSpec(
+                    serviceAccountKeySecretRef: SecretKeyReference(name: "k", key: "key.json"), workloadIdentity: WorkloadIdentitySpec(),
+                    tokenEndpoint: "http://t", metadataHost: "m"),
+                acr: ACRSourceSpec(
+                    registry: "x.azurecr.io", tenantId: "t", clientId: "c", clientSecretRef: SecretKeyReference(name: "s", key: "k"),
+                    workloadIdentity: WorkloadIdentitySpec(), managedIdentity: ManagedIdentitySpec(clientId: "c", endpoint: "http://i"),
+                    authorityHost: "http://a", endpoint: "http://r"),
+                githubApp: GitHubAppSourceSpec(
+                    appId: "1", installationId: "2", privateKeySecretRef: SecretKeyReference(name: "p", key: "k"),
+                    apiURL: "http://g", registry: "ghcr.io")),
             secretName: "pull",
             namespaces: NamespacesSpec(
                 selector: LabelSelector(matchLabels: ["a": "b"], matchExpressions: [.init(key: "k", operator: .In, values: ["v"])]),
                 exclude: ["kube-*"]),
-            serviceAccounts: ["default"], refresh: RefreshSpec(before: "30m", interval: "1h"))
+            serviceAccounts: ["default"], refresh: RefreshSpec(before: "30m", interval: "1h"),
+            verify: VerifySpec(enabled: true, image: "ghcr.io/o/a:1", policy: .block))
         let fromSwift = Self.paths(of: try Self.encoded(spec)).filter { !$0.hasPrefix("namespaces.selector.matchLabels.") }
         let fromSchema = Self.paths(ofSchema: try #require(try Self.schema()["properties"]?["spec"]))
         #expect(fromSwift == fromSchema)

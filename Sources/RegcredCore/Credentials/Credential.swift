@@ -18,37 +18,56 @@ public struct Credential: Hashable, Sendable {
     }
 }
 
-/// What a source hands the controller: one credential for many hosts, or a complete docker
-/// config (a static source Secret that already holds a `.dockerconfigjson`).
+/// What a source hands the controller: credentials for hosts (several when a source mints one
+/// token per registry, as ECR does per region), or a complete docker config (a static source
+/// Secret that already holds a `.dockerconfigjson`).
 public enum CredentialMaterial: Hashable, Sendable {
-    case basic(Credential)
+    case credentials([Credential])
     case dockerConfig(DockerConfig)
 
-    /// The `.dockerconfigjson` to write. A basic credential gets one entry per registry (the
-    /// source's own hosts first, then the ClusterPullSecret's); a docker config is written as
-    /// it is, re-encoded deterministically.
+    /// One credential for every host.
+    public static func basic(_ credential: Credential) -> CredentialMaterial { .credentials([credential]) }
+
+    /// The `.dockerconfigjson` to write. Each credential gets an entry per host it names; the
+    /// ClusterPullSecret's registries that no credential names get the first credential. A
+    /// docker config is written as it is, re-encoded deterministically.
     public func pullSecretContent(registries: [String]) throws(DockerConfigError) -> Data {
         switch self {
         case .dockerConfig(let config):
             var normalised = config
             normalised.format = .dockerConfigJSON
             return normalised.encoded()
-        case .basic(let credential):
-            var hosts = credential.registries ?? []
-            for host in registries where !hosts.contains(host) { hosts.append(host) }
-            return try DockerConfig.basic(
-                registries: hosts, username: credential.username, password: credential.password.value
-            ).encoded()
+        case .credentials(let credentials):
+            guard let first = credentials.first else { throw .emptyPassword }
+            var config = DockerConfig(format: .dockerConfigJSON)
+            for credential in credentials {
+                let own = try DockerConfig.basic(
+                    registries: credential.registries ?? [], username: credential.username, password: credential.password.value)
+                config.entries.merge(own.entries) { existing, _ in existing }
+            }
+            let remaining = registries.filter { config.entries[$0] == nil }
+            let shared = try DockerConfig.basic(registries: remaining, username: first.username, password: first.password.value)
+            config.entries.merge(shared.entries) { existing, _ in existing }
+            guard !config.entries.isEmpty else { throw .emptyRegistryKey }
+            return config.encoded()
         }
     }
 
     /// The earliest expiry the material carries, if any.
     public var expiresAt: Date? {
         switch self {
-        case .basic(let credential):
-            return credential.expiresAt ?? CredentialExpiry.of(password: credential.password.value)
+        case .credentials(let credentials):
+            return credentials.compactMap { $0.expiresAt ?? CredentialExpiry.of(password: $0.password.value) }.min()
         case .dockerConfig(let config):
             return config.entries.values.compactMap { $0.effectiveCredentials.flatMap { CredentialExpiry.of(password: $0.password) } }.min()
+        }
+    }
+
+    /// The registry hosts this material names itself (before the ClusterPullSecret's are added).
+    public var ownRegistries: [String] {
+        switch self {
+        case .credentials(let credentials): credentials.flatMap { $0.registries ?? [] }
+        case .dockerConfig(let config): config.registries
         }
     }
 }

@@ -10,6 +10,13 @@ public struct ClusterPullSecretPolicy: Hashable, Sendable {
     public var source: CredentialSourceSpec
     public var refreshBefore: Duration?
     public var refreshInterval: Duration?
+    /// Set when `spec.verify.enabled` is true.
+    public var verification: Verification?
+
+    public struct Verification: Hashable, Sendable {
+        public var image: String?
+        public var policy: VerifySpec.Policy
+    }
 
     /// Resolves and validates; the error lists every problem, each naming its field.
     public static func resolve(
@@ -24,18 +31,23 @@ public struct ClusterPullSecretPolicy: Hashable, Sendable {
             if (try? RegistryKey(parsing: host)) == nil { problems.append("spec.registries: \"\(host)\" is not a registry host") }
             registries.append(host)
         }
-        if spec.profile == nil && (spec.registries ?? []).isEmpty {
+        if spec.profile == nil && (spec.registries ?? []).isEmpty && !spec.source.namesItsOwnRegistries {
             problems.append("spec: set spec.registries (a list of hosts) or spec.profile")
         }
         let kinds = spec.source.configuredKinds
         if kinds.count != 1 {
             problems.append(
                 kinds.isEmpty
-                    ? "spec.source: set exactly one source (static)"
+                    ? "spec.source: set exactly one source (\(CredentialSourceSpec.allKinds.joined(separator: ", ")))"
                     : "spec.source: set exactly one source, found \(kinds.joined(separator: ", "))")
         }
-        if let reference = spec.source.static?.secretRef.name, let problem = KubernetesNames.subdomainProblem(reference) {
-            problems.append("spec.source.static.secretRef.name: \"\(reference)\" \(problem)")
+        problems += spec.source.problems
+        var verification: Verification?
+        if let verify = spec.verify, verify.enabled == true {
+            if let image = verify.image, (try? ImageReference(parsing: image)) == nil {
+                problems.append("spec.verify.image: \"\(image)\" is not an image reference (e.g. ghcr.io/org/app:tag)")
+            }
+            verification = Verification(image: verify.image, policy: verify.policy ?? .block)
         }
         let secretName = spec.secretName ?? "regcred-\(name)"
         if let problem = KubernetesNames.subdomainProblem(secretName) {
@@ -57,7 +69,7 @@ public struct ClusterPullSecretPolicy: Hashable, Sendable {
             name: name, registries: registries, secretName: secretName,
             scope: NamespaceScope(selector: spec.namespaces?.selector, exclude: spec.namespaces?.exclude ?? []),
             serviceAccounts: ServiceAccountSelection(names: spec.serviceAccounts), source: spec.source,
-            refreshBefore: before, refreshInterval: interval))
+            refreshBefore: before, refreshInterval: interval, verification: verification))
     }
 
     private static func duration(_ text: String?, field: String, problems: inout [String]) -> Duration? {

@@ -13,10 +13,13 @@ public struct ClusterPullSecretSpec: Codable, Hashable, Sendable {
     /// Service accounts that get the secret: `["default"]` when unset, `["*"]` for all, `[]` for none.
     public var serviceAccounts: [String]?
     public var refresh: RefreshSpec?
+    /// Check new credentials against the registries before writing them anywhere.
+    public var verify: VerifySpec?
 
     public init(
         registries: [String]? = nil, profile: String? = nil, source: CredentialSourceSpec, secretName: String? = nil,
-        namespaces: NamespacesSpec? = nil, serviceAccounts: [String]? = nil, refresh: RefreshSpec? = nil
+        namespaces: NamespacesSpec? = nil, serviceAccounts: [String]? = nil, refresh: RefreshSpec? = nil,
+        verify: VerifySpec? = nil
     ) {
         self.registries = registries
         self.profile = profile
@@ -25,6 +28,7 @@ public struct ClusterPullSecretSpec: Codable, Hashable, Sendable {
         self.namespaces = namespaces
         self.serviceAccounts = serviceAccounts
         self.refresh = refresh
+        self.verify = verify
     }
 }
 
@@ -35,6 +39,27 @@ public struct NamespacesSpec: Codable, Hashable, Sendable {
     public init(selector: LabelSelector? = nil, exclude: [String]? = nil) {
         self.selector = selector
         self.exclude = exclude
+    }
+}
+
+public struct VerifySpec: Codable, Hashable, Sendable {
+    public enum Policy: String, Codable, Hashable, Sendable {
+        /// A failed check keeps the last good secret in place and writes nothing.
+        case block
+        /// A failed check is reported (condition, event, metric) and the credentials are written anyway.
+        case warn
+    }
+
+    public var enabled: Bool?
+    /// An image to prove pull rights for (`HEAD` of its manifest); otherwise each registry's `/v2/`.
+    public var image: String?
+    /// Default `block`.
+    public var policy: Policy?
+
+    public init(enabled: Bool? = nil, image: String? = nil, policy: Policy? = nil) {
+        self.enabled = enabled
+        self.image = image
+        self.policy = policy
     }
 }
 
@@ -54,16 +79,43 @@ public struct RefreshSpec: Codable, Hashable, Sendable {
 /// the source by the field present and never switches on kinds elsewhere.
 public struct CredentialSourceSpec: Codable, Hashable, Sendable {
     public var `static`: StaticSourceSpec?
+    public var ecr: ECRSourceSpec?
+    public var gcp: GCPSourceSpec?
+    public var acr: ACRSourceSpec?
+    public var githubApp: GitHubAppSourceSpec?
 
-    public init(static: StaticSourceSpec? = nil) {
+    public init(
+        static: StaticSourceSpec? = nil, ecr: ECRSourceSpec? = nil, gcp: GCPSourceSpec? = nil, acr: ACRSourceSpec? = nil,
+        githubApp: GitHubAppSourceSpec? = nil
+    ) {
         self.static = `static`
+        self.ecr = ecr
+        self.gcp = gcp
+        self.acr = acr
+        self.githubApp = githubApp
     }
 
     /// The names of the source fields that are set, for validation.
     public var configuredKinds: [String] {
         var kinds: [String] = []
         if `static` != nil { kinds.append("static") }
+        if ecr != nil { kinds.append("ecr") }
+        if gcp != nil { kinds.append("gcp") }
+        if acr != nil { kinds.append("acr") }
+        if githubApp != nil { kinds.append("githubApp") }
         return kinds
+    }
+
+    /// Every source kind, in the order documentation lists them.
+    public static let allKinds = ["static", "ecr", "gcp", "acr", "githubApp"]
+
+    /// Names of the Secrets (in the controller's namespace) this source reads, so that a change
+    /// to one of them re-reads the source.
+    public var referencedSecretNames: [String] {
+        [
+            `static`?.secretRef.name, ecr?.credentialsSecretRef?.name, gcp?.serviceAccountKeySecretRef?.name,
+            acr?.clientSecretRef?.name, githubApp?.privateKeySecretRef.name,
+        ].compactMap { $0 }
     }
 }
 
@@ -80,4 +132,16 @@ public struct StaticSourceSpec: Codable, Hashable, Sendable {
 public struct LocalSecretReference: Codable, Hashable, Sendable {
     public var name: String
     public init(name: String) { self.name = name }
+}
+
+/// One key of a Secret in the controller's namespace.
+public struct SecretKeyReference: Codable, Hashable, Sendable {
+    public var name: String
+    /// The key within the Secret; each source documents its default.
+    public var key: String?
+
+    public init(name: String, key: String? = nil) {
+        self.name = name
+        self.key = key
+    }
 }

@@ -1,0 +1,29 @@
+// Everything a source may touch outside itself, passed in so tests control all of it.
+import AsyncHTTPClient
+import Foundation
+
+public struct SourceContext: Sendable {
+    public var http: HTTPClient
+    /// The process environment (AWS_*, GCE_METADATA_HOST, AZURE_*, …); tests pass their own.
+    public var environment: [String: String]
+    public var secrets: SourceSecrets
+    public var now: @Sendable () -> Date
+    /// Reads token files and shared config files (AWS_WEB_IDENTITY_TOKEN_FILE, ~/.aws/credentials, …).
+    public var readFile: @Sendable (String) throws -> Data
+    /// Per-request timeout for provider calls.
+    public var timeout: Duration
+
+    public init(
+        http: HTTPClient, environment: [String: String] = ProcessInfo.processInfo.environment,
+        secrets: @escaping SourceSecrets = { _ in nil }, now: @escaping @Sendable () -> Date = Date.init,
+        readFile: @escaping @Sendable (String) throws -> Data = { try Data(contentsOf: URL(fileURLWithPath: $0)) },
+        timeout: Duration = .seconds(20)
+    ) {
+        self.http = http
+        self.environment = environment
+        self.secrets = secrets
+        self.now = now
+        self.readFile = readFile
+        self.timeout = timeout
+    }
+}
