@@ -1,6 +1,7 @@
 // PullSecretController: informers feed a keyed work queue (ClusterPullSecret names); workers
 // run the reconciler. Handlers only enqueue — no decision is made on an event — so a burst of
 // events for one ClusterPullSecret becomes one pass.
+import CredentialSources
 import Foundation
 import KubernetesClient
 import Logging
@@ -15,19 +16,35 @@ public final class PullSecretController: Sendable {
     private let controllerNamespace: String
     private let logger: Logger
 
+    public let refresher: CredentialRefresher
+
+    /// `sources` reaches providers: its `secrets` reader is replaced by one over the source-secret
+    /// cache, so a source reads only Secrets in the controller's own namespace.
     public init(
         client: KubeClient, controllerNamespace: String, catalog: ProfileCatalog, metrics: ControllerMetrics,
-        identity: String, recordEvents: Bool = true, logger: Logger
+        identity: String, recordEvents: Bool = true, sources: SourceContext? = nil,
+        tokenRetry: TokenRetryPolicy = TokenRetryPolicy(),
+        makeSource: CredentialRefresher.SourceFactory? = nil, logger: Logger
     ) {
         let caches = ClusterCaches(client: client, controllerNamespace: controllerNamespace)
         self.caches = caches
         self.metrics = metrics
         self.controllerNamespace = controllerNamespace
         self.logger = logger
-        self.queue = WorkQueue()
+        let queue = WorkQueue<String>()
+        self.queue = queue
+        var context = sources ?? SourceContext(http: .shared)
+        let sourceSecrets = caches.sourceSecrets
+        context.secrets = { name in await sourceSecrets.get(namespace: controllerNamespace, name: name)?.data }
+        let refresher = CredentialRefresher(
+            context: context, retry: tokenRetry,
+            makeSource: makeSource ?? CredentialRefresher.specSources,
+            logger: logger, wake: { name in await queue.add(name) })
+        self.refresher = refresher
         self.reconciler = PullSecretReconciler(
             client: client, caches: caches, controllerNamespace: controllerNamespace, catalog: catalog, metrics: metrics,
-            events: EventRecorder(client: recordEvents ? client : nil, instance: identity, logger: logger), logger: logger)
+            events: EventRecorder(client: recordEvents ? client : nil, instance: identity, logger: logger), refresher: refresher,
+            logger: logger)
     }
 
     /// Connects informer events to the queue. Call once, before `runInformers`.
@@ -53,13 +70,16 @@ public final class PullSecretController: Sendable {
             }
             if let owner = secret.metadata.labels[ManagedObjectMarkers.ownerLabel] { await queue.add(owner) }
         }
-        // A source secret changed (a new token): the ClusterPullSecrets that read it roll it out.
+        // A source secret changed (a new token, a rotated key): the ClusterPullSecrets that read
+        // it fetch again and roll the result out.
+        let refresher = self.refresher
         await caches.sourceSecrets.addHandler { notification in
             let changed = notification.key.name
             for resource in await caches.clusterPullSecrets.store.objects.values {
-                guard case .success(let spec) = resource.decodedSpec(), spec.source.static?.secretRef.name == changed,
+                guard case .success(let spec) = resource.decodedSpec(), spec.source.referencedSecretNames.contains(changed),
                     let name = resource.metadata.name
                 else { continue }
+                await refresher.invalidate(name)
                 await queue.add(name)
             }
         }

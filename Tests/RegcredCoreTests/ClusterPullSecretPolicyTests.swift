@@ -108,3 +108,58 @@ struct StatusConditionTests {
         #expect(RFC3339.parse("2026-01-01T00:00:00.000Z") == date)
     }
 }
+
+@Suite("Token source spec validation")
+struct TokenSourceSpecValidationTests {
+    func problems(_ source: CredentialSourceSpec, registries: [String]? = nil, verify: VerifySpec? = nil) -> [String] {
+        let spec = ClusterPullSecretSpec(registries: registries, source: source, verify: verify)
+        switch ClusterPullSecretPolicy.resolve(name: "x", spec: spec, catalog: ProfileCatalog()) {
+        case .success: return []
+        case .failure(let invalid): return invalid.problems
+        }
+    }
+
+    @Test("sources that name their hosts need no registries; static and gcp do")
+    func ownRegistries() {
+        #expect(problems(CredentialSourceSpec(ecr: ECRSourceSpec(regions: ["us-east-1"]))) == [])
+        #expect(problems(CredentialSourceSpec(acr: ACRSourceSpec(registry: "x.azurecr.io", managedIdentity: ManagedIdentitySpec()))) == [])
+        #expect(problems(CredentialSourceSpec(githubApp: GitHubAppSourceSpec(appId: "1", installationId: "2", privateKeySecretRef: SecretKeyReference(name: "k"))))
+            == [])
+        #expect(problems(CredentialSourceSpec(gcp: GCPSourceSpec(workloadIdentity: WorkloadIdentitySpec())))
+            == ["spec: set spec.registries (a list of hosts) or spec.profile"])
+        #expect(problems(CredentialSourceSpec(gcp: GCPSourceSpec(workloadIdentity: WorkloadIdentitySpec())), registries: ["europe-docker.pkg.dev"]) == [])
+    }
+
+    @Test("each token source reports what is wrong, by field", arguments: [
+        (CredentialSourceSpec(ecr: ECRSourceSpec()), "spec.source.ecr.regions: name at least one region"),
+        (CredentialSourceSpec(ecr: ECRSourceSpec(regions: ["useast1"])), "spec.source.ecr.regions: \"useast1\" is not an AWS region name"),
+        (CredentialSourceSpec(ecr: ECRSourceSpec(regions: ["us-east-1"], registryIds: ["12345"])), "spec.source.ecr.registryIds: \"12345\" is not a 12-digit"),
+        (CredentialSourceSpec(ecr: ECRSourceSpec(regions: ["us-east-1"], externalId: "x")), "spec.source.ecr.externalId: only used with roleArn"),
+        (CredentialSourceSpec(ecr: ECRSourceSpec(regions: ["us-east-1"], endpoint: "localhost:5000")), "spec.source.ecr.endpoint: \"localhost:5000\" is not an http(s) URL"),
+        (CredentialSourceSpec(gcp: GCPSourceSpec()), "spec.source.gcp: set exactly one of serviceAccountKeySecretRef and workloadIdentity"),
+        (CredentialSourceSpec(acr: ACRSourceSpec(registry: "x.azurecr.io")), "spec.source.acr: set exactly one of clientSecretRef"),
+        (CredentialSourceSpec(acr: ACRSourceSpec(registry: "x.azurecr.io", clientSecretRef: SecretKeyReference(name: "s"))), "clientSecretRef needs tenantId and clientId"),
+        (CredentialSourceSpec(githubApp: GitHubAppSourceSpec(appId: "my-app", installationId: "2", privateKeySecretRef: SecretKeyReference(name: "k"))), "spec.source.githubApp.appId: \"my-app\" is not a numeric app id"),
+        (CredentialSourceSpec(static: StaticSourceSpec(secretRef: LocalSecretReference(name: "a"))), ""),
+        (CredentialSourceSpec(static: StaticSourceSpec(secretRef: LocalSecretReference(name: "a")), ecr: ECRSourceSpec(regions: ["us-east-1"])), "spec.source: set exactly one source, found static, ecr"),
+    ])
+    func fieldProblems(source: CredentialSourceSpec, expected: String) {
+        let found = problems(source, registries: ["ghcr.io"])
+        if expected.isEmpty {
+            #expect(found == [])
+        } else {
+            #expect(found.contains { $0.contains(expected) }, "\(found)")
+        }
+    }
+
+    @Test("verify: a bad image is reported; the policy defaults to block")
+    func verify() throws {
+        let source = CredentialSourceSpec(static: StaticSourceSpec(secretRef: LocalSecretReference(name: "a")))
+        #expect(problems(source, registries: ["ghcr.io"], verify: VerifySpec(enabled: true, image: "ghcr.io/UPPER/app"))
+            .contains { $0.hasPrefix("spec.verify.image:") })
+        let policy = try ClusterPullSecretPolicy.resolve(
+            name: "x", spec: ClusterPullSecretSpec(registries: ["ghcr.io"], source: source, verify: VerifySpec(enabled: true)),
+            catalog: ProfileCatalog()).get()
+        #expect(policy.verification?.policy == .block)
+    }
+}

@@ -40,6 +40,9 @@ public final class ControllerMetrics: Sendable {
         static var credentialExpiry: MetricNameDescriptor {
             descriptor("regcred_credential_expiry_timestamp_seconds", "Unix time at which a ClusterPullSecret's credential expires.")
         }
+        static var sourceFetches: MetricNameDescriptor {
+            descriptor("regcred_source_fetches_total", "Calls to a ClusterPullSecret's credential provider, by result.")
+        }
         static var leader: MetricNameDescriptor {
             descriptor("regcred_leader", "1 while this replica holds the leader lease, else 0.")
         }
@@ -75,6 +78,13 @@ public final class ControllerMetrics: Sendable {
         registry.makeDurationHistogram(descriptor: Name.reconcileDuration, labels: labels,
                                        buckets: Self.reconcileDurationBuckets)
             .record(duration)
+    }
+
+    /// One provider call (token request round) for a ClusterPullSecret.
+    public func recordSourceFetch(clusterPullSecret: String, succeeded: Bool) {
+        registry.makeCounter(
+            descriptor: Name.sourceFetches, labels: Self.labels(clusterPullSecret) + [("result", succeeded ? "success" : "error")]
+        ).increment()
     }
 
     public func setManagedSecrets(_ count: Int, clusterPullSecret: String) {
@@ -116,6 +126,9 @@ public final class ControllerMetrics: Sendable {
             registry.unregisterCounter(registry.makeCounter(descriptor: Name.reconcileTotal, labels: labels + [("result", result)]))
         }
         registry.unregisterCounter(registry.makeCounter(descriptor: Name.reconcileErrors, labels: labels))
+        for result in ["success", "error"] {
+            registry.unregisterCounter(registry.makeCounter(descriptor: Name.sourceFetches, labels: labels + [("result", result)]))
+        }
         registry.unregisterDurationHistogram(registry.makeDurationHistogram(
             descriptor: Name.reconcileDuration, labels: labels, buckets: Self.reconcileDurationBuckets))
         for name in [Name.managedSecrets, Name.namespacesFailed, Name.credentialExpiry] {

@@ -1,6 +1,7 @@
 // PullSecretReconciler: one pass for one ClusterPullSecret. Reads the caches, asks the pure
 // planner what each namespace needs, executes that, and writes status, events and metrics.
 // Idempotent: running it again with nothing changed writes nothing.
+import CredentialSources
 import Foundation
 import KubernetesClient
 import Logging
@@ -14,14 +15,16 @@ public struct PullSecretReconciler: Sendable {
     public let catalog: ProfileCatalog
     public let metrics: ControllerMetrics
     public let events: EventRecorder
+    public let refresher: CredentialRefresher
     public let logger: Logger
     /// Namespaces worked on at once; each is a handful of requests.
     public var concurrency = 16
 
     public init(
         client: KubeClient, caches: ClusterCaches, controllerNamespace: String, catalog: ProfileCatalog,
-        metrics: ControllerMetrics, events: EventRecorder, logger: Logger
+        metrics: ControllerMetrics, events: EventRecorder, refresher: CredentialRefresher, logger: Logger
     ) {
+        self.refresher = refresher
         self.client = client
         self.caches = caches
         self.controllerNamespace = controllerNamespace
@@ -41,6 +44,7 @@ public struct PullSecretReconciler: Sendable {
     public func reconcile(name: String, now: @Sendable () -> Date = Date.init) async throws -> Outcome {
         guard var resource = await caches.clusterPullSecrets.get(namespace: nil, name: name) else {
             metrics.forget(clusterPullSecret: name)
+            await refresher.forget(name)
             return .done(nil)
         }
         if resource.metadata.deletionTimestamp != nil {
@@ -63,7 +67,7 @@ public struct PullSecretReconciler: Sendable {
             policy = resolved
         }
 
-        let (source, content) = await readSource(policy)
+        let (source, content) = await readSource(policy, on: resource, now: now())
         let desired = DesiredPullSecret(
             owner: name, secretName: policy.secretName, content: content, scope: policy.scope,
             serviceAccounts: policy.serviceAccounts)
@@ -74,21 +78,25 @@ public struct PullSecretReconciler: Sendable {
         return result.failures.isEmpty ? .done(result) : .retry(result)
     }
 
-    /// The pull secret bytes from the source, or why there are none.
-    private func readSource(_ policy: ClusterPullSecretPolicy) async -> (SourceState, Data?) {
-        guard let reference = policy.source.static?.secretRef.name else {
-            return (.unavailable(reason: "UnsupportedSource", message: "only the static source is available in this version"), nil)
+    /// The pull secret bytes from the source, or why there are none. Token sources are asked
+    /// only when the refresher's schedule says so; otherwise the credential of the last refresh
+    /// is written again, byte for byte, so nothing changes in the cluster.
+    private func readSource(_ policy: ClusterPullSecretPolicy, on resource: ClusterPullSecret, now: Date) async -> (SourceState, Data?) {
+        let outcome = await refresher.material(for: policy, now: now)
+        if outcome.fetched {
+            metrics.recordSourceFetch(clusterPullSecret: policy.name, succeeded: outcome.material != nil && !outcome.state.isUnavailable)
         }
-        guard let secret = await caches.sourceSecrets.get(namespace: controllerNamespace, name: reference) else {
-            return (.unavailable(
-                reason: "SourceSecretNotFound",
-                message: "source secret \(controllerNamespace)/\(reference) does not exist; create it with username and password keys"), nil)
+        if let warning = outcome.warning {
+            await events.record(on: resource, type: .warning, reason: "ImplausibleExpiry", note: warning)
+        }
+        guard let material = outcome.material else {
+            metrics.setCredentialExpiry(nil, clusterPullSecret: policy.name)
+            return (outcome.state, nil)
         }
         do {
-            let material = try StaticSourceSecret.material(from: secret.data, secretName: "\(controllerNamespace)/\(reference)")
             let content = try material.pullSecretContent(registries: policy.registries)
             metrics.setCredentialExpiry(material.expiresAt, clusterPullSecret: policy.name)
-            return (.available(expiresAt: material.expiresAt), content)
+            return (outcome.state, content)
         } catch {
             return (.unavailable(reason: "SourceInvalid", message: "\(error)"), nil)
         }

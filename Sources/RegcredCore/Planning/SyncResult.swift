@@ -22,8 +22,15 @@ public struct SyncResult: Hashable, Sendable {
 
 /// Whether the credential source produced something usable, and if not, why.
 public enum SourceState: Hashable, Sendable {
-    case available(expiresAt: Date?)
+    /// `refreshedAt` is when a token source last minted the credential (nil for static sources,
+    /// which are read, not minted).
+    case available(expiresAt: Date?, refreshedAt: Date? = nil)
     case unavailable(reason: String, message: String)
+
+    public var isUnavailable: Bool {
+        if case .unavailable = self { return true }
+        return false
+    }
 }
 
 public enum StatusComputation {
@@ -38,9 +45,10 @@ public enum StatusComputation {
         var status = previous ?? ClusterPullSecretStatus()
         status.observedGeneration = generation
         switch source {
-        case .available(let expiresAt):
+        case .available(let expiresAt, let refreshedAt):
             status.setCondition("SourceAvailable", status: .true, reason: "CredentialRead", message: "the source produced a credential", generation: generation, now: now)
             status.expiresAt = expiresAt.map(RFC3339.format)
+            status.lastRefreshTime = refreshedAt.map(RFC3339.format)
         case .unavailable(let reason, let message):
             status.setCondition("SourceAvailable", status: .false, reason: reason, message: message, generation: generation, now: now)
         }

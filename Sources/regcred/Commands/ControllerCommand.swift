@@ -5,6 +5,7 @@ import Foundation
 import KubernetesClient
 import Logging
 import Operations
+import RegcredCore
 import ServiceLifecycle
 
 struct ControllerCommand: AsyncParsableCommand {
@@ -15,6 +16,11 @@ struct ControllerCommand: AsyncParsableCommand {
             Watches ClusterPullSecrets, namespaces, service accounts and only the secrets regcred
             manages; writes nothing while another replica holds the lease (--leader-elect).
             Stops gracefully on SIGTERM or SIGINT.
+
+            Token sources (ecr, gcp, acr, githubApp) are asked once per refresh, from the token's
+            real expiry; failed fetches are retried by TOKEN_RETRY_TYPE (simple|exponential,
+            default exponential), TOKEN_RETRIES (default 3) and TOKEN_RETRY_DELAY (seconds,
+            default 5), and the last good credential stays in place meanwhile.
             """)
 
     @Option(name: .customLong("controller-namespace"), help: "Where source secrets and the lease live (default: $POD_NAMESPACE, the in-cluster namespace, else regcred-system).")
@@ -45,6 +51,8 @@ struct ControllerCommand: AsyncParsableCommand {
             _ = try ListenAddress(parsing: healthProbeBindAddress)
         } catch { throw ValidationError("\(error)") }
         guard workers > 0 else { throw ValidationError("--workers must be at least 1") }
+        let problems = TokenRetryPolicy.fromEnvironment(ProcessInfo.processInfo.environment).problems
+        guard problems.isEmpty else { throw ValidationError(problems.joined(separator: "; ")) }
     }
 
     func run() async throws {
@@ -56,7 +64,8 @@ struct ControllerCommand: AsyncParsableCommand {
         let metrics = ControllerMetrics()
         try await rate.connection(kube).withClient(requestObserver: { metrics.recordAPIRequest(verb: $0, code: $1) }) { client in
             let controller = PullSecretController(
-                client: client, controllerNamespace: namespace, catalog: catalog, metrics: metrics, identity: identity, logger: logger)
+                client: client, controllerNamespace: namespace, catalog: catalog, metrics: metrics, identity: identity,
+                tokenRetry: TokenRetryPolicy.fromEnvironment(ProcessInfo.processInfo.environment).policy, logger: logger)
             let elector = leaderElect
                 ? LeaseElector(client: client, config: LeaderElectionConfig(namespace: namespace, name: leaderElectionID, identity: identity), logger: logger)
                 : nil
