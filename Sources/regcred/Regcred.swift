@@ -16,7 +16,7 @@ struct Regcred: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             CreateCommand.self, UpdateCommand.self, ShowCommand.self, MatchCommand.self, DeleteCommand.self, ProfilesCommand.self,
-            StatusCommand.self, SyncCommand.self, ControllerCommand.self, DemoCommand.self,
+            StatusCommand.self, SyncCommand.self, ControllerCommand.self, CredentialProviderCommand.self, DemoCommand.self,
         ]
     )
 

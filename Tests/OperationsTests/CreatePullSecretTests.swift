@@ -8,7 +8,7 @@ struct CreatePullSecretTests {
     func request(registries: [String] = [], profile: String? = nil, username: String? = "bot", email: String? = nil) -> CreatePullSecret {
         CreatePullSecret(
             name: "pull", namespace: "apps", registries: registries, profile: profile, username: username,
-            password: Redacted("t0ken"), email: email)
+            credential: .password(Redacted("t0ken")), email: email)
     }
 
     @Test("a profile's hosts come first, explicit registries follow, duplicates are dropped")
@@ -50,5 +50,31 @@ struct CreatePullSecretTests {
     ])
     func environmentVariableName(base: String, expected: String) {
         #expect(CreatePullSecret.environmentVariableName(base) == expected)
+    }
+}
+
+@Suite("create with a minted credential")
+struct CreateMintedTests {
+    @Test("a minted ECR token names its own hosts; --registry hosts get the first credential")
+    func mintedHosts() throws {
+        let material = CredentialMaterial.credentials([
+            Credential(username: "AWS", password: Redacted("t1"), registries: ["1.dkr.ecr.us-east-1.amazonaws.com"]),
+            Credential(username: "AWS", password: Redacted("t2"), registries: ["1.dkr.ecr.eu-west-1.amazonaws.com"]),
+        ])
+        let request = CreatePullSecret(
+            name: "ecr", namespace: nil, registries: ["mirror.example.com"], profile: nil, username: nil,
+            credential: .minted(material), email: nil)
+        let config = try request.dockerConfig(catalog: ProfileCatalog())
+        #expect(config.registries == ["1.dkr.ecr.eu-west-1.amazonaws.com", "1.dkr.ecr.us-east-1.amazonaws.com", "mirror.example.com"])
+        #expect(config.entries["1.dkr.ecr.eu-west-1.amazonaws.com"]?.effectiveCredentials?.password == "t2")
+        #expect(config.entries["mirror.example.com"]?.effectiveCredentials?.password == "t1")
+    }
+
+    @Test("a minted token without hosts (GCP) needs --registry")
+    func needsHosts() {
+        let request = CreatePullSecret(
+            name: "gar", namespace: nil, registries: [], profile: nil, username: nil,
+            credential: .minted(.basic(Credential(username: "oauth2accesstoken", password: Redacted("ya29")))), email: nil)
+        #expect(throws: CreateError.noRegistries) { try request.dockerConfig(catalog: ProfileCatalog()) }
     }
 }

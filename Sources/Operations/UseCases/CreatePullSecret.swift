@@ -12,19 +12,25 @@ public struct CreatePullSecret: Sendable {
     public var registries: [String]
     public var profile: String?
     public var username: String?
-    public var password: Redacted<String>
+    public var credential: Credential
     public var email: String?
+
+    /// A password read from the user, or credentials a token source minted.
+    public enum Credential: Sendable {
+        case password(Redacted<String>)
+        case minted(CredentialMaterial)
+    }
 
     public init(
         name: String, namespace: String?, registries: [String], profile: String?, username: String?,
-        password: Redacted<String>, email: String?
+        credential: Credential, email: String?
     ) {
         self.name = name
         self.namespace = namespace
         self.registries = registries
         self.profile = profile
         self.username = username
-        self.password = password
+        self.credential = credential
         self.email = email
     }
 
@@ -39,9 +45,15 @@ public struct CreatePullSecret: Sendable {
             defaultUsername = found.defaultUsername
         }
         for registry in registries where !hosts.contains(registry) { hosts.append(registry) }
-        guard !hosts.isEmpty else { throw CreateError.noRegistries }
-        guard let user = username ?? defaultUsername, !user.isEmpty else { throw CreateError.noUsername(profile: profile) }
-        return try DockerConfig.basic(registries: hosts, username: user, password: password.value, email: email)
+        switch credential {
+        case .password(let password):
+            guard !hosts.isEmpty else { throw CreateError.noRegistries }
+            guard let user = username ?? defaultUsername, !user.isEmpty else { throw CreateError.noUsername(profile: profile) }
+            return try DockerConfig.basic(registries: hosts, username: user, password: password.value, email: email)
+        case .minted(let material):
+            guard !hosts.isEmpty || !material.ownRegistries.isEmpty else { throw CreateError.noRegistries }
+            return try DockerConfig(parsing: material.pullSecretContent(registries: hosts), format: .dockerConfigJSON)
+        }
     }
 
     public func rendered(as format: CreateOutputFormat, envName: String?, catalog: ProfileCatalog) throws -> String {

@@ -26,3 +26,15 @@ public enum GoDuration {
         "ns": 1e-9, "us": 1e-6, "µs": 1e-6, "μs": 1e-6, "ms": 1e-3, "s": 1, "m": 60, "h": 3600,
     ]
 }
+
+extension GoDuration {
+    /// Go's `time.Duration.String()` for whole seconds ("6h0m0s", "1m30s", "45s", "0s"), the form
+    /// metav1.Duration fields carry.
+    public static func format(seconds: Int64) -> String {
+        guard seconds > 0 else { return "0s" }
+        let hours = seconds / 3600, minutes = (seconds % 3600) / 60, rest = seconds % 60
+        if hours > 0 { return "\(hours)h\(minutes)m\(rest)s" }
+        if minutes > 0 { return "\(minutes)m\(rest)s" }
+        return "\(rest)s"
+    }
+}

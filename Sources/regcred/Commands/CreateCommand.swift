@@ -19,6 +19,12 @@ struct CreateCommand: AsyncParsableCommand {
               echo "$TOKEN" | regcred create ghcr-pull --registry ghcr.io --username bot --password-stdin -n apps
               regcred create icr --profile ibm-us --password-env IBM_API_KEY --dry-run=client -o yaml > icr.yaml
               regcred create ci --registry reg.example.com --username ci --password-file tok -o env --env-name REG
+              regcred create ecr-pull --source ecr --region us-east-1 --region eu-west-1 -n apps
+              regcred create gar --source gcp --gcp-key-file key.json --registry europe-docker.pkg.dev --dry-run=client -o yaml
+
+            With --source, the token is minted once from the provider (ECR, GCP, ACR, GitHub App)
+            with the same code the controller uses; AWS credentials come from the standard chain
+            (environment, web identity, container credentials, ~/.aws files, IMDS).
             """)
 
     @Argument(help: "The Secret's name.")
@@ -51,14 +57,21 @@ struct CreateCommand: AsyncParsableCommand {
     @OptionGroup var kube: KubeOptions
     @OptionGroup var encryption: EncryptionOptions
     @OptionGroup var password: PasswordOptions
+    @OptionGroup(title: "Token sources") var tokenSource: SourceOptions
     @OptionGroup var profiles: ProfileFileOptions
 
     /// Printing only: --dry-run=client, or a format that is not a Kubernetes object.
     var printsOnly: Bool { dryRun == .client || output == .dockerconfigjson || output == .env }
 
     func validate() throws {
-        guard !registry.isEmpty || profile != nil else {
-            throw ValidationError("no registry given; pass --registry HOST (repeatable) or --profile NAME")
+        if tokenSource.source == nil {
+            guard !registry.isEmpty || profile != nil else {
+                throw ValidationError("no registry given; pass --registry HOST (repeatable) or --profile NAME")
+            }
+            try password.requireOne()
+        } else {
+            guard password.chosen == 0 else { throw ValidationError("--source mints the token; drop the --password-* flag") }
+            guard username == nil else { throw ValidationError("--source sets the username; drop --username") }
         }
         if envName != nil && output != .env { throw ValidationError("--env-name goes with -o env") }
         if encryption.encrypt != nil && !printsOnly { throw ValidationError("--encrypt goes with --dry-run=client (encrypted output is for files, not the cluster)") }
@@ -66,9 +79,11 @@ struct CreateCommand: AsyncParsableCommand {
 
     func run() async throws {
         let catalog = try ProfileCatalogLoader.load(explicitPath: profiles.path)
+        let credential: CreatePullSecret.Credential =
+            if let minted = try await tokenSource.mint() { .minted(minted) } else { .password(try password.source.read()) }
         let request = CreatePullSecret(
             name: name, namespace: kube.namespace, registries: registry, profile: profile, username: username,
-            password: try password.source.read(), email: email)
+            credential: credential, email: email)
         if printsOnly {
             let text = try request.rendered(as: output ?? .yaml, envName: envName, catalog: catalog)
             Terminal.write(try await encryption.apply(to: text))

@@ -41,6 +41,7 @@ struct UpdateCommand: AsyncParsableCommand {
     @OptionGroup var password: PasswordOptions
 
     func validate() throws {
+        try password.requireOne()
         try document.validate(secret: secret)
         if inPlace && document.file == nil { throw ValidationError("--in-place goes with -f FILE") }
         if inPlace && document.file == "-" { throw ValidationError("--in-place needs a file, not standard input") }

@@ -18,13 +18,17 @@ struct PasswordOptions: ParsableArguments {
         return .standardInput
     }
 
+    var chosen: Int { [passwordStdin, passwordFile != nil, passwordEnv != nil].filter { $0 }.count }
+
     func validate() throws {
-        let chosen = [passwordStdin, passwordFile != nil, passwordEnv != nil].filter { $0 }.count
+        guard chosen <= 1 else { throw ValidationError("pass only one of --password-stdin, --password-file and --password-env") }
+    }
+
+    /// For commands that need a password: exactly one source.
+    func requireOne() throws {
         guard chosen == 1 else {
             throw ValidationError(
-                chosen == 0
-                    ? "no password source; pass --password-stdin, --password-file FILE or --password-env VAR (a password is never taken as a flag value)"
-                    : "pass only one of --password-stdin, --password-file and --password-env")
+                "no password source; pass --password-stdin, --password-file FILE or --password-env VAR (a password is never taken as a flag value)")
         }
     }
 }

@@ -1,0 +1,45 @@
+// Minting a credential once from a token source, for `create --source` and the kubelet
+// credential provider: the same CredentialSources code the controller uses.
+import AsyncHTTPClient
+import CredentialSources
+import Foundation
+import RegcredCore
+
+public enum MintCredential {
+    /// Validates the spec, builds the source and fetches once.
+    public static func fetch(_ spec: CredentialSourceSpec, context: SourceContext) async throws -> CredentialMaterial {
+        let problems = spec.problems + (spec.configuredKinds.count == 1 ? [] : ["set exactly one source"])
+        guard problems.isEmpty else { throw SourceFlagsError(problems: problems) }
+        do {
+            let source = try spec.makeSource(context: context)
+            return try await source.fetch()
+        } catch {
+            throw ProviderFailure(error: error)
+        }
+    }
+}
+
+/// A provider's error with the exit code scripts can rely on.
+public struct ProviderFailure: UserFacingError {
+    public var error: CredentialSourceError
+    public init(error: CredentialSourceError) { self.error = error }
+
+    public var description: String { error.description }
+
+    public var kind: FailureKind {
+        switch error.kind {
+        case .misconfigured: .usage
+        case .secretMissing: .missingInput
+        case .unreachable, .providerError: .unavailable
+        case .rejected: .permissionDenied
+        }
+    }
+}
+
+/// Source flags that cannot describe a source, each problem named by its spec field.
+public struct SourceFlagsError: UserFacingError {
+    public var problems: [String]
+    public init(problems: [String]) { self.problems = problems }
+    public var kind: FailureKind { .usage }
+    public var description: String { problems.joined(separator: "; ") }
+}
