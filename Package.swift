@@ -145,7 +145,7 @@ let package = Package(
         .executableTarget(
             name: "regcred-bench",
             dependencies: [
-                "KubeSandbox", "KubernetesClient", "Controller", "Operations", "RegcredCore",
+                "KubeSandbox", "KubernetesClient", "Controller", "CredentialSources", "Operations", "RegcredCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
