@@ -24,7 +24,7 @@ public final class PullSecretController: Sendable {
         client: KubeClient, controllerNamespace: String, catalog: ProfileCatalog, metrics: ControllerMetrics,
         identity: String, recordEvents: Bool = true, sources: SourceContext? = nil,
         tokenRetry: TokenRetryPolicy = TokenRetryPolicy(),
-        makeSource: CredentialRefresher.SourceFactory? = nil, logger: Logger
+        makeSource: CredentialRefresher.SourceFactory? = nil, verifier: (any RegistryVerifying)? = nil, logger: Logger
     ) {
         let caches = ClusterCaches(client: client, controllerNamespace: controllerNamespace)
         self.caches = caches
@@ -44,7 +44,7 @@ public final class PullSecretController: Sendable {
         self.reconciler = PullSecretReconciler(
             client: client, caches: caches, controllerNamespace: controllerNamespace, catalog: catalog, metrics: metrics,
             events: EventRecorder(client: recordEvents ? client : nil, instance: identity, logger: logger), refresher: refresher,
-            logger: logger)
+            verification: CredentialVerification(verifier: verifier), logger: logger)
     }
 
     /// Connects informer events to the queue. Call once, before `runInformers`.
@@ -110,6 +110,9 @@ public final class PullSecretController: Sendable {
                     succeeded = false
                     logger.warning("some namespaces failed; retrying", metadata: ["clusterpullsecret": "\(name)", "failed": "\(result.failures.count)"])
                     await queue.addAfterFailure(name)
+                case .recheck(let delay, _):
+                    await queue.forget(name)
+                    await queue.add(name, after: delay)
                 }
             } catch {
                 succeeded = false

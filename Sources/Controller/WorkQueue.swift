@@ -47,6 +47,14 @@ public actor WorkQueue<Key: Hashable & Sendable> {
         }
     }
 
+    /// Adds the key once `delay` has passed (a planned second look, not a failure).
+    public func add(_ key: Key, after delay: Duration) {
+        Task { [clock] in
+            try? await clock.sleep(for: delay)
+            self.add(key)
+        }
+    }
+
     /// Resets the key's backoff after a success.
     public func forget(_ key: Key) {
         failures[key] = nil

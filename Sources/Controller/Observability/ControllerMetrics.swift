@@ -43,6 +43,9 @@ public final class ControllerMetrics: Sendable {
         static var sourceFetches: MetricNameDescriptor {
             descriptor("regcred_source_fetches_total", "Calls to a ClusterPullSecret's credential provider, by result.")
         }
+        static var verified: MetricNameDescriptor {
+            descriptor("regcred_credential_verified", "1 when the last check of a ClusterPullSecret's credentials against its registries passed, else 0.")
+        }
         static var leader: MetricNameDescriptor {
             descriptor("regcred_leader", "1 while this replica holds the leader lease, else 0.")
         }
@@ -85,6 +88,10 @@ public final class ControllerMetrics: Sendable {
         registry.makeCounter(
             descriptor: Name.sourceFetches, labels: Self.labels(clusterPullSecret) + [("result", succeeded ? "success" : "error")]
         ).increment()
+    }
+
+    public func setVerified(_ passed: Bool, clusterPullSecret: String) {
+        registry.makeGauge(descriptor: Name.verified, labels: Self.labels(clusterPullSecret)).set(to: passed ? 1.0 : 0.0)
     }
 
     public func setManagedSecrets(_ count: Int, clusterPullSecret: String) {
@@ -131,7 +138,7 @@ public final class ControllerMetrics: Sendable {
         }
         registry.unregisterDurationHistogram(registry.makeDurationHistogram(
             descriptor: Name.reconcileDuration, labels: labels, buckets: Self.reconcileDurationBuckets))
-        for name in [Name.managedSecrets, Name.namespacesFailed, Name.credentialExpiry] {
+        for name in [Name.managedSecrets, Name.namespacesFailed, Name.credentialExpiry, Name.verified] {
             registry.unregisterGauge(registry.makeGauge(descriptor: name, labels: labels))
         }
     }

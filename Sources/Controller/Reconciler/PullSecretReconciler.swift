@@ -16,15 +16,18 @@ public struct PullSecretReconciler: Sendable {
     public let metrics: ControllerMetrics
     public let events: EventRecorder
     public let refresher: CredentialRefresher
+    public let verification: CredentialVerification
     public let logger: Logger
     /// Namespaces worked on at once; each is a handful of requests.
     public var concurrency = 16
 
     public init(
         client: KubeClient, caches: ClusterCaches, controllerNamespace: String, catalog: ProfileCatalog,
-        metrics: ControllerMetrics, events: EventRecorder, refresher: CredentialRefresher, logger: Logger
+        metrics: ControllerMetrics, events: EventRecorder, refresher: CredentialRefresher,
+        verification: CredentialVerification = CredentialVerification(verifier: nil), logger: Logger
     ) {
         self.refresher = refresher
+        self.verification = verification
         self.client = client
         self.caches = caches
         self.controllerNamespace = controllerNamespace
@@ -39,12 +42,15 @@ public struct PullSecretReconciler: Sendable {
         case done(SyncResult?)
         /// Some namespaces failed in a way that may pass later: retry with backoff.
         case retry(SyncResult)
+        /// Done for now, but look again after this long (credentials held back by verification).
+        case recheck(after: Duration, SyncResult)
     }
 
     public func reconcile(name: String, now: @Sendable () -> Date = Date.init) async throws -> Outcome {
         guard var resource = await caches.clusterPullSecrets.get(namespace: nil, name: name) else {
             metrics.forget(clusterPullSecret: name)
             await refresher.forget(name)
+            await verification.forget(name)
             return .done(nil)
         }
         if resource.metadata.deletionTimestamp != nil {
@@ -67,15 +73,33 @@ public struct PullSecretReconciler: Sendable {
             policy = resolved
         }
 
-        let (source, content) = await readSource(policy, on: resource, now: now())
+        let (source, sourceContent) = await readSource(policy, on: resource, now: now())
+        var content = sourceContent
+        var admission: CredentialVerification.Admission?
+        if let fresh = sourceContent {
+            let admitted = await verification.admit(fresh, policy: policy, now: now())
+            content = admitted.content
+            admission = admitted
+            if let report = admitted.report {
+                metrics.setVerified(report.passed, clusterPullSecret: name)
+                if admitted.probed && !report.passed {
+                    await events.record(
+                        on: resource, type: .warning, reason: admitted.held ? "VerificationFailed" : "VerificationFailedWritten",
+                        note: "\(report.reason): \(report.message)\(admitted.held ? "; the last verified credentials stay in place" : "")")
+                }
+            }
+        }
         let desired = DesiredPullSecret(
             owner: name, secretName: policy.secretName, content: content, scope: policy.scope,
             serviceAccounts: policy.serviceAccounts)
         let result = try await sync(desired)
         try await writeStatus(resource, StatusComputation.status(
-            from: resource.status, generation: resource.metadata.generation, source: source, result: result, now: now()))
+            from: resource.status, generation: resource.metadata.generation, source: source, result: result,
+            verification: admission?.report, now: now()))
         await report(result, source: source, on: resource)
-        return result.failures.isEmpty ? .done(result) : .retry(result)
+        if !result.failures.isEmpty { return .retry(result) }
+        if admission?.report?.passed == false { return .recheck(after: .seconds(60), result) }
+        return .done(result)
     }
 
     /// The pull secret bytes from the source, or why there are none. Token sources are asked

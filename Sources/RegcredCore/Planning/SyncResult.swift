@@ -40,10 +40,22 @@ public enum StatusComputation {
     /// The status after a reconcile. `lastSyncTime` moves only when something was written or
     /// the status changed otherwise, so an idle controller does not write status every pass.
     public static func status(
-        from previous: ClusterPullSecretStatus?, generation: Int64?, source: SourceState, result: SyncResult, now: Date
+        from previous: ClusterPullSecretStatus?, generation: Int64?, source: SourceState, result: SyncResult,
+        verification: VerificationReport? = nil, now: Date
     ) -> ClusterPullSecretStatus {
         var status = previous ?? ClusterPullSecretStatus()
         status.observedGeneration = generation
+        if let verification {
+            status.setCondition(
+                "Verified", status: verification.passed ? .true : .false, reason: verification.reason, message: verification.message,
+                generation: generation, now: now)
+            if verification.passed {
+                status.lastVerifiedTime = RFC3339.format(verification.checkedAt)
+                status.verifiedRegistries = verification.checks.map(\.registry)
+            }
+        } else {
+            status.conditions?.removeAll { $0.type == "Verified" }
+        }
         switch source {
         case .available(let expiresAt, let refreshedAt):
             status.setCondition("SourceAvailable", status: .true, reason: "CredentialRead", message: "the source produced a credential", generation: generation, now: now)

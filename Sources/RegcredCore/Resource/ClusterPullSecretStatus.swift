@@ -9,11 +9,17 @@ public struct ClusterPullSecretStatus: Codable, Hashable, Sendable {
     public var lastSyncTime: String?
     public var expiresAt: String?
     public var lastRefreshTime: String?
+    /// When credentials were last checked against the registries (`spec.verify`), and which.
+    public var lastVerifiedTime: String?
+    public var verifiedRegistries: [String]?
 
     public init(
         observedGeneration: Int64? = nil, conditions: [StatusCondition]? = nil, namespaces: NamespaceCounts? = nil,
-        lastSyncTime: String? = nil, expiresAt: String? = nil, lastRefreshTime: String? = nil
+        lastSyncTime: String? = nil, expiresAt: String? = nil, lastRefreshTime: String? = nil,
+        lastVerifiedTime: String? = nil, verifiedRegistries: [String]? = nil
     ) {
+        self.lastVerifiedTime = lastVerifiedTime
+        self.verifiedRegistries = verifiedRegistries
         self.observedGeneration = observedGeneration
         self.conditions = conditions
         self.namespaces = namespaces

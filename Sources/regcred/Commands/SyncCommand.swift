@@ -45,6 +45,10 @@ struct SyncCommand: AsyncParsableCommand {
                     failed += result.failures.count
                     let writes = result.created + result.updated + result.deleted + result.attached + result.detached
                     table.append([name, "\(result.targeted)", "\(result.synced)", "\(result.failures.count)", "\(writes)"])
+                case .success(.recheck(_, let result)):
+                    // Credentials failed verification (spec.verify): a CI job should see that.
+                    failed += result.failures.count + 1
+                    table.append([name, "\(result.targeted)", "\(result.synced)", "verification failed", "-"])
                 case .success:
                     table.append([name, "-", "-", "-", "-"])
                 case .failure(let error):
