@@ -949,6 +949,15 @@ tests:
       # expiry unknown (0)
       - series: 'regcred_credential_expiry_timestamp_seconds{clusterpullsecret="static"}'
         values: '0x40'
+      # token sources, 6 h left: one refreshing fine (no alert), one whose refresh fails
+      - series: 'regcred_credential_expiry_timestamp_seconds{clusterpullsecret="ecr-ok"}'
+        values: '21600x40'
+      - series: 'regcred_source_refresh_failing{clusterpullsecret="ecr-ok"}'
+        values: '0x40'
+      - series: 'regcred_credential_expiry_timestamp_seconds{clusterpullsecret="ecr-down"}'
+        values: '21600x40'
+      - series: 'regcred_source_refresh_failing{clusterpullsecret="ecr-down"}'
+        values: '1x40'
       # 3 namespaces failing from minute 6 on
       - series: 'regcred_namespaces_failed{clusterpullsecret="ghcr"}'
         values: '0x5 3x34'
@@ -971,6 +980,11 @@ tests:
             exp_annotations:
               summary: 'The credential of ClusterPullSecret soon expires in 19h 45m 0s'
               description: 'The registry credential behind ClusterPullSecret soon expires in 19h 45m 0s. When it does, pods in every namespace it serves fail with ImagePullBackOff.'
+              runbook: 'Renew the credential in its source secret (kubectl -n regcred-system edit secret <spec.source.static.secretRef.name>, or regcred update); regcred rolls it out to every namespace at once. For token sources check the controller logs for refresh errors. See docs/deploy.md#alerts.'
+          - exp_labels: {severity: warning, clusterpullsecret: ecr-down}
+            exp_annotations:
+              summary: 'The credential of ClusterPullSecret ecr-down expires in 5h 45m 0s'
+              description: 'The registry credential behind ClusterPullSecret ecr-down expires in 5h 45m 0s. When it does, pods in every namespace it serves fail with ImagePullBackOff.'
               runbook: 'Renew the credential in its source secret (kubectl -n regcred-system edit secret <spec.source.static.secretRef.name>, or regcred update); regcred rolls it out to every namespace at once. For token sources check the controller logs for refresh errors. See docs/deploy.md#alerts.'
       - eval_time: 20m
         alertname: RegcredNamespacesFailing
@@ -1221,7 +1235,7 @@ if [[ -n $renderer ]]; then
                       ["PrometheusRule", "prod-regcred", "ops"], ["ServiceMonitor", "prod-regcred", "ops"]],
             "servicemonitor_namespace": "ops",
             "expr": {"RegcredControllerDown": "absent(up{job=\"prod-regcred-metrics\", namespace=\"ops\"} == 1)",
-                     "RegcredCredentialExpiringSoon": "(regcred_credential_expiry_timestamp_seconds{clusterpullsecret!~\"ecr-.*\"} > 0) - time() < 6 * 3600"}}'
+                     "RegcredCredentialExpiringSoon": "((regcred_credential_expiry_timestamp_seconds{clusterpullsecret!~\"ecr-.*\"} > 0) - time() < 6 * 3600) unless on(clusterpullsecret) (regcred_source_refresh_failing == 0)"}}'
         check "render [other-release]: RBAC binds the release's ServiceAccount in its namespace" \
             py rbac "$f" '[]' ops
         check "render [other-release]: security context, probes, resources, ports and wiring" py workload "$f"

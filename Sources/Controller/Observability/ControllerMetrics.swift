@@ -43,6 +43,9 @@ public final class ControllerMetrics: Sendable {
         static var sourceFetches: MetricNameDescriptor {
             descriptor("regcred_source_fetches_total", "Calls to a ClusterPullSecret's credential provider, by result.")
         }
+        static var refreshFailing: MetricNameDescriptor {
+            descriptor("regcred_source_refresh_failing", "Token sources only: 1 while the provider fails and the last good credential is running out, else 0.")
+        }
         static var verified: MetricNameDescriptor {
             descriptor("regcred_credential_verified", "1 when the last check of a ClusterPullSecret's credentials against its registries passed, else 0.")
         }
@@ -88,6 +91,12 @@ public final class ControllerMetrics: Sendable {
         registry.makeCounter(
             descriptor: Name.sourceFetches, labels: Self.labels(clusterPullSecret) + [("result", succeeded ? "success" : "error")]
         ).increment()
+    }
+
+    /// Set for token sources only, so alerts can tell "expiring, and nothing renews it" from a
+    /// 12 h token that is refreshed every few hours.
+    public func setRefreshFailing(_ failing: Bool, clusterPullSecret: String) {
+        registry.makeGauge(descriptor: Name.refreshFailing, labels: Self.labels(clusterPullSecret)).set(to: failing ? 1.0 : 0.0)
     }
 
     public func setVerified(_ passed: Bool, clusterPullSecret: String) {
@@ -138,7 +147,7 @@ public final class ControllerMetrics: Sendable {
         }
         registry.unregisterDurationHistogram(registry.makeDurationHistogram(
             descriptor: Name.reconcileDuration, labels: labels, buckets: Self.reconcileDurationBuckets))
-        for name in [Name.managedSecrets, Name.namespacesFailed, Name.credentialExpiry, Name.verified] {
+        for name in [Name.managedSecrets, Name.namespacesFailed, Name.credentialExpiry, Name.verified, Name.refreshFailing] {
             registry.unregisterGauge(registry.makeGauge(descriptor: name, labels: labels))
         }
     }

@@ -107,6 +107,9 @@ public struct PullSecretReconciler: Sendable {
     /// is written again, byte for byte, so nothing changes in the cluster.
     private func readSource(_ policy: ClusterPullSecretPolicy, on resource: ClusterPullSecret, now: Date) async -> (SourceState, Data?) {
         let outcome = await refresher.material(for: policy, now: now)
+        if policy.source.static == nil {
+            metrics.setRefreshFailing(outcome.state.isUnavailable, clusterPullSecret: policy.name)
+        }
         if outcome.fetched {
             metrics.recordSourceFetch(clusterPullSecret: policy.name, succeeded: outcome.material != nil && !outcome.state.isUnavailable)
         }
