@@ -160,7 +160,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
-        .testTarget(name: "OperationsTests", dependencies: ["Operations", "RegcredCore"]),
+        .testTarget(name: "OperationsTests", dependencies: ["Operations", "RegcredCore", "KubernetesClient", "KubeSandbox"]),
         .testTarget(
             name: "ControllerTests",
             dependencies: [

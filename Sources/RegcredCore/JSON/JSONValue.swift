@@ -160,3 +160,23 @@ extension JSONValue {
         self = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(value))
     }
 }
+
+extension JSONValue {
+    /// The value at a path of object keys (`["spec", "template", "spec"]`), if every step exists.
+    public func value(at path: [String]) -> JSONValue? {
+        var current: JSONValue? = self
+        for key in path { current = current?[key] }
+        return current
+    }
+
+    /// Sets the value at a path of object keys, creating missing objects on the way.
+    public mutating func set(_ value: JSONValue, at path: [String]) {
+        guard let first = path.first else {
+            self = value
+            return
+        }
+        var child = self[first] ?? .object([:])
+        child.set(value, at: Array(path.dropFirst()))
+        self[first] = child
+    }
+}

@@ -1,0 +1,351 @@
+// `rotate`: replace a secret's credentials under a new name without a gap in pulls, as careful
+// operators do by hand: create `<name>-v<N+1>`, verify it, switch every reference, wait until
+// nothing uses the old secret, delete it. Each finished step is recorded on the new secret, so a
+// crash or Ctrl-C resumes where it stopped; the old secret is deleted only after a last check that
+// nothing references it.
+import Foundation
+import KubernetesClient
+import RegcredCore
+
+/// A workload whose pod template names pull secrets.
+public struct WorkloadReference: Hashable, Sendable, CustomStringConvertible {
+    public enum Kind: String, Sendable, CaseIterable {
+        case deployment, statefulset, daemonset, cronjob
+    }
+    public var kind: Kind
+    public var name: String
+
+    public init(kind: Kind, name: String) {
+        self.kind = kind
+        self.name = name
+    }
+
+    /// `deployment/web`, `deploy/web`, `sts/db`, `ds/agent`, `cronjob/report`.
+    public init(parsing text: String) throws {
+        let parts = text.split(separator: "/", maxSplits: 1).map(String.init)
+        let aliases: [String: Kind] = [
+            "deployment": .deployment, "deployments": .deployment, "deploy": .deployment, "statefulset": .statefulset,
+            "statefulsets": .statefulset, "sts": .statefulset, "daemonset": .daemonset, "daemonsets": .daemonset, "ds": .daemonset,
+            "cronjob": .cronjob, "cronjobs": .cronjob, "cj": .cronjob,
+        ]
+        guard parts.count == 2, let kind = aliases[parts[0].lowercased()], !parts[1].isEmpty else {
+            throw RotationError.badWorkload(text)
+        }
+        self.init(kind: kind, name: parts[1])
+    }
+
+    public var description: String { "\(kind.rawValue)/\(name)" }
+
+    var resource: Resource {
+        switch kind {
+        case .deployment: Resource(group: "apps", version: "v1", plural: "deployments", kind: "Deployment", namespaced: true)
+        case .statefulset: Resource(group: "apps", version: "v1", plural: "statefulsets", kind: "StatefulSet", namespaced: true)
+        case .daemonset: Resource(group: "apps", version: "v1", plural: "daemonsets", kind: "DaemonSet", namespaced: true)
+        case .cronjob: Resource(group: "batch", version: "v1", plural: "cronjobs", kind: "CronJob", namespaced: true)
+        }
+    }
+
+    /// Where the pod template's `imagePullSecrets` list lives.
+    var pullSecretsPath: [String] {
+        kind == .cronjob
+            ? ["spec", "jobTemplate", "spec", "template", "spec", "imagePullSecrets"]
+            : ["spec", "template", "spec", "imagePullSecrets"]
+    }
+}
+
+/// Any object field that holds the secret's name (`--ref`), e.g. a registry cache's
+/// `spec.upstream.secretReferenceName`: `GROUP/VERSION/RESOURCE/NAME:FIELD.PATH` (`v1/…` for core).
+public struct FieldReference: Hashable, Sendable, CustomStringConvertible {
+    public var resource: Resource
+    public var name: String
+    public var path: [String]
+
+    public init(parsing text: String) throws {
+        let pieces = text.split(separator: ":", maxSplits: 1).map(String.init)
+        guard pieces.count == 2, !pieces[1].isEmpty else { throw RotationError.badReference(text) }
+        var segments = pieces[0].split(separator: "/").map(String.init)
+        if segments.count == 3 { segments.insert("", at: 0) }
+        guard segments.count == 4, !segments[1].isEmpty, !segments[2].isEmpty, !segments[3].isEmpty else {
+            throw RotationError.badReference(text)
+        }
+        resource = Resource(group: segments[0], version: segments[1], plural: segments[2], kind: segments[2], namespaced: true)
+        name = segments[3]
+        path = pieces[1].split(separator: ".").map(String.init)
+        guard !path.isEmpty, path.allSatisfy({ !$0.isEmpty }) else { throw RotationError.badReference(text) }
+    }
+
+    public var description: String { "\(resource)/\(name):\(path.joined(separator: "."))" }
+}
+
+public struct RotateCredentials: Sendable {
+    public var client: KubeClient
+    public var namespace: String
+    public var secretName: String
+    public var password: Redacted<String>
+    public var username: String?
+    public var immutable = false
+    public var workloads: [WorkloadReference] = []
+    public var fields: [FieldReference] = []
+    public var waitTimeout: Duration = .seconds(300)
+    public var pollInterval: Duration = .seconds(2)
+    /// Checks the new credentials; nil skips verification (`--skip-verify`).
+    public var verify: (@Sendable (DockerConfig) async -> [RegistryCheck])?
+    /// Called after each step is recorded (tests inject a crash here).
+    public var afterStep: @Sendable (RotationStep) async throws -> Void = { _ in }
+
+    public init(client: KubeClient, namespace: String, secretName: String, password: Redacted<String>, username: String?) {
+        self.client = client
+        self.namespace = namespace
+        self.secretName = secretName
+        self.password = password
+        self.username = username
+    }
+
+    public var newName: String { RotationNaming.next(after: secretName) }
+
+    private var secrets: ResourceClient<Secret> { client.resource(Secret.self, namespace: namespace) }
+
+    /// Runs (or resumes) the rotation; `say` receives one line per step.
+    public func run(say: @Sendable (String) -> Void) async throws {
+        let old = try await optional { try await secrets.get(secretName) }
+        var step = try await recordedStep()
+        if step == nil {
+            guard let old else { throw RotationError.missing(namespace: namespace, name: secretName) }
+            try await createNew(from: old)
+            step = .created
+            say("created secret \(namespace)/\(newName) with the new credentials")
+            try await afterStep(.created)
+        } else {
+            say("resuming the rotation of \(namespace)/\(secretName) → \(newName) after step \(step!.rawValue)")
+        }
+        if step! < .verified {
+            if let verify {
+                let config = try DockerConfig(parsing: try await secretConfig(newName), format: .dockerConfigJSON)
+                let report = VerificationReport(checks: await verify(config), checkedAt: Date())
+                guard report.passed else { throw RotationError.verificationFailed(report.message, old: secretName, new: newName) }
+                say("verified: \(report.message)")
+            } else {
+                say("verification skipped (--skip-verify)")
+            }
+            try await record(.verified)
+            step = .verified
+            try await afterStep(.verified)
+        }
+        if step! < .switched {
+            for line in try await switchReferences() { say(line) }
+            try await record(.switched)
+            step = .switched
+            try await afterStep(.switched)
+        }
+        if step! < .drained {
+            try await waitUntilUnreferenced(say: say)
+            try await record(.drained)
+            step = .drained
+            try await afterStep(.drained)
+        }
+        if step! < .deleted {
+            // A last look: a reference that appeared since the wait must not point at a deleted secret.
+            let remaining = try await references()
+            guard remaining.isEmpty else { throw RotationError.stillReferenced(remaining, old: secretName) }
+            if let current = try await optional({ try await secrets.get(secretName) }) {
+                try await secrets.delete(secretName, options: DeleteOptions(preconditionUID: current.metadata.uid))
+            }
+            try await record(.deleted)
+            say("deleted the old secret \(namespace)/\(secretName)")
+            try await afterStep(.deleted)
+        }
+        say("done: \(namespace)/\(newName) replaces \(secretName). Revoke the old credentials at the registry or provider now.")
+    }
+
+    /// What `run` would do, without writing.
+    public func plan() async throws -> [String] {
+        let old = try await secrets.get(secretName)
+        var lines = ["create \(namespace)/\(newName) (type \(old.type ?? "Opaque")\(immutable ? ", immutable" : "")) with the new credentials"]
+        lines.append(verify == nil ? "skip verification" : "verify the new credentials against every registry of the secret")
+        for account in try await serviceAccountsReferencing(secretName) { lines.append("switch serviceaccount/\(account) imagePullSecrets: \(secretName) → \(newName)") }
+        for workload in workloads { lines.append("switch \(workload) pod template imagePullSecrets: \(secretName) → \(newName)") }
+        for field in fields { lines.append("set \(field) to \(newName) where it is \(secretName)") }
+        lines.append("wait up to \(waitTimeout) until no service account, pod template, field or pod references \(secretName)")
+        lines.append("delete \(namespace)/\(secretName), then revoke the old credentials at the provider")
+        return lines
+    }
+
+    // MARK: steps
+
+    private func recordedStep() async throws -> RotationStep? {
+        guard let existing = try await optional({ try await secrets.get(newName) }) else { return nil }
+        guard let step = RotationRecord.step(in: existing.metadata.annotations, rotatingFrom: secretName) else {
+            throw RotationError.nameTaken(namespace: namespace, name: newName, old: secretName)
+        }
+        return step
+    }
+
+    private func createNew(from old: Secret) async throws {
+        var data = old.data
+        switch old.type ?? "Opaque" {
+        case DockerConfigFormat.dockerConfigJSON.secretType, DockerConfigFormat.dockercfg.secretType:
+            let format: DockerConfigFormat = old.type == DockerConfigFormat.dockercfg.secretType ? .dockercfg : .dockerConfigJSON
+            guard let bytes = old.data[format.secretKey] else { throw RotationError.unsupportedSecret(secretName, "it has no \(format.secretKey) key") }
+            let config = try DockerConfig(parsing: bytes, format: format)
+            data[format.secretKey] = try config.replacingCredentials(password: password.value, username: username).encoded()
+        default:
+            guard old.data["password"] != nil else {
+                throw RotationError.unsupportedSecret(secretName, "it is neither a pull secret nor an Opaque secret with username and password keys")
+            }
+            data["password"] = Data(password.value.utf8)
+            if let username { data["username"] = Data(username.utf8) }
+        }
+        var annotations = old.metadata.annotations.filter { !$0.key.hasPrefix("regcred.dev/rotat") && $0.key != "kubectl.kubernetes.io/last-applied-configuration" }
+        annotations[RotationRecord.fromAnnotation] = secretName
+        annotations[RotationRecord.stepAnnotation] = RotationStep.created.rawValue
+        let fresh = Secret(
+            metadata: ObjectMeta(name: newName, namespace: namespace, labels: old.metadata.labels, annotations: annotations),
+            type: old.type, data: data, immutable: immutable ? true : nil)
+        _ = try await secrets.create(fresh)
+    }
+
+    private func record(_ step: RotationStep) async throws {
+        let patch = JSONValue.object(["metadata": .object(["annotations": .object([RotationRecord.stepAnnotation: .string(step.rawValue)])])])
+        _ = try await secrets.patch(newName, .merge(patch))
+    }
+
+    private func secretConfig(_ name: String) async throws -> Data {
+        let secret = try await secrets.get(name)
+        if let bytes = secret.data[DockerConfigFormat.dockerConfigJSON.secretKey] { return bytes }
+        if let bytes = secret.data[DockerConfigFormat.dockercfg.secretKey] {
+            var config = try DockerConfig(parsing: bytes, format: .dockercfg)
+            config.format = .dockerConfigJSON
+            return config.encoded()
+        }
+        throw RotationError.unsupportedSecret(name, "an Opaque username/password secret names no registry to verify against; pass --skip-verify")
+    }
+
+    /// Switches service accounts, named workloads and named fields; one line per change.
+    private func switchReferences() async throws -> [String] {
+        var lines: [String] = []
+        let accounts = client.resource(ServiceAccount.self, namespace: namespace)
+        for name in try await serviceAccountsReferencing(secretName) {
+            try await retryingConflicts {
+                var account = try await accounts.get(name)
+                guard let names = ReferenceSwitch.replacing(secretName, with: newName, in: account.imagePullSecrets.map(\.name)) else { return }
+                account.imagePullSecrets = names.map { LocalObjectReference(name: $0) }
+                _ = try await accounts.update(account)
+                lines.append("switched serviceaccount/\(name)")
+            }
+        }
+        for workload in workloads {
+            let objects = client.resource(workload.resource, as: UnstructuredObject.self, namespace: namespace)
+            try await retryingConflicts {
+                var tree = try await objects.get(workload.name).json
+                let list = tree.value(at: workload.pullSecretsPath)?.arrayValue ?? []
+                let names = list.compactMap { $0["name"]?.stringValue }
+                guard let switched = ReferenceSwitch.replacing(secretName, with: newName, in: names) else { return }
+                tree.set(.array(switched.map { .object(["name": .string($0)]) }), at: workload.pullSecretsPath)
+                _ = try await objects.update(try UnstructuredObject(json: tree))
+                lines.append("switched \(workload)")
+            }
+        }
+        for field in fields {
+            let objects = client.resource(field.resource, as: UnstructuredObject.self, namespace: namespace)
+            try await retryingConflicts {
+                // The whole tree, metadata included, so a field under metadata works too.
+                var tree = try await objects.get(field.name).json
+                guard tree.value(at: field.path)?.stringValue == secretName else { return }
+                tree.set(.string(newName), at: field.path)
+                _ = try await objects.update(try UnstructuredObject(json: tree))
+                lines.append("switched \(field)")
+            }
+        }
+        return lines
+    }
+
+    private func waitUntilUnreferenced(say: @Sendable (String) -> Void) async throws {
+        let deadline = ContinuousClock.now + waitTimeout
+        var reported: [String] = []
+        while true {
+            let remaining = try await references()
+            if remaining.isEmpty { return }
+            if remaining != reported {
+                say("waiting: \(secretName) is still referenced by \(remaining.joined(separator: ", "))")
+                reported = remaining
+            }
+            guard ContinuousClock.now < deadline else { throw RotationError.stillReferenced(remaining, old: secretName) }
+            try await Task.sleep(for: pollInterval)
+        }
+    }
+
+    /// Everything that still names the old secret: service accounts, named workloads and fields, pods.
+    func references() async throws -> [String] {
+        var found = try await serviceAccountsReferencing(secretName).map { "serviceaccount/\($0)" }
+        for workload in workloads {
+            let object = try await optional { try await client.resource(workload.resource, as: UnstructuredObject.self, namespace: namespace).get(workload.name) }
+            let names = object?.json.value(at: workload.pullSecretsPath)?.arrayValue?.compactMap { $0["name"]?.stringValue } ?? []
+            if names.contains(secretName) { found.append(workload.description) }
+        }
+        for field in fields {
+            let object = try await optional { try await client.resource(field.resource, as: UnstructuredObject.self, namespace: namespace).get(field.name) }
+            if object?.json.value(at: field.path)?.stringValue == secretName { found.append(field.description) }
+        }
+        for pod in try await client.resource(Pod.self, namespace: namespace).listAll().items
+        where pod.spec.imagePullSecrets.contains(where: { $0.name == secretName }) {
+            found.append("pod/\(pod.metadata.name ?? "")")
+        }
+        return found
+    }
+
+    private func serviceAccountsReferencing(_ name: String) async throws -> [String] {
+        try await client.resource(ServiceAccount.self, namespace: namespace).listAll().items
+            .filter { $0.imagePullSecrets.contains { $0.name == name } }
+            .compactMap(\.metadata.name).sorted()
+    }
+
+    private func retryingConflicts(_ body: () async throws -> Void) async throws {
+        for attempt in 1...5 {
+            do { return try await body() } catch let error as KubeAPIError where error.isConflict && attempt < 5 { continue }
+        }
+    }
+
+    private func optional<T>(_ body: () async throws -> T) async throws -> T? {
+        do { return try await body() } catch let error as KubeAPIError where error.isNotFound { return nil }
+    }
+}
+
+public enum RotationError: UserFacingError, Equatable {
+    case badWorkload(String)
+    case badReference(String)
+    case missing(namespace: String, name: String)
+    case nameTaken(namespace: String, name: String, old: String)
+    case unsupportedSecret(String, String)
+    case verificationFailed(String, old: String, new: String)
+    case stillReferenced([String], old: String)
+
+    public var kind: FailureKind {
+        switch self {
+        case .badWorkload, .badReference: .usage
+        case .missing: .missingInput
+        case .nameTaken: .cannotWrite
+        case .unsupportedSecret: .invalidInput
+        case .verificationFailed: .checkFailed
+        case .stillReferenced: .temporaryFailure
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .badWorkload(let text):
+            "--workload \(text): expected KIND/NAME with KIND deployment, statefulset, daemonset or cronjob"
+        case .badReference(let text):
+            "--ref \(text): expected GROUP/VERSION/RESOURCE/NAME:FIELD.PATH (v1/RESOURCE/NAME:… for the core group)"
+        case .missing(let namespace, let name):
+            "secret \(namespace)/\(name) does not exist, and no rotation from it was started"
+        case .nameTaken(let namespace, let name, let old):
+            "secret \(namespace)/\(name) exists and is not a rotation of \(old); rename or delete it first"
+        case .unsupportedSecret(let name, let why):
+            "cannot rotate secret \(name): \(why)"
+        case .verificationFailed(let message, let old, let new):
+            "the new credentials failed verification (\(message)); \(old) is still in use and \(new) is referenced by nothing; fix the credentials and run again, or delete \(new)"
+        case .stillReferenced(let references, let old):
+            "\(old) is still referenced by \(references.joined(separator: ", ")); nothing was deleted; run the same command again to resume"
+        }
+    }
+}
