@@ -122,7 +122,8 @@ public final class RegistryProber: Sendable {
             break
         case 401:
             let challenges: [AuthChallenge]
-            do { challenges = try AuthChallenge.parse(headers: ping.headers[canonicalForm: "WWW-Authenticate"].map(String.init)) } catch {
+            // The raw header values: `canonicalForm` would split them at every comma, inside quotes too.
+            do { challenges = try AuthChallenge.parse(headers: ping.headers["WWW-Authenticate"]) } catch {
                 return .protocolError("the registry answered 401 with an unreadable challenge: \(error)")
             }
             if let bearer = challenges.first(where: { $0.scheme == "bearer" }) {

@@ -140,12 +140,27 @@ struct FuzzTests {
                 let again = try DockerConfig(parsing: config.encoded(), format: config.format)
                 if again.entries != config.entries { failures.append("case \(index): re-encoding changed the entries") }
             } catch {
-                kinds.insert(String(describing: error).prefix(while: { $0 != "(" && $0 != " " }).description)
+                kinds.insert(Self.caseName(error))
                 if error.description.isEmpty { failures.append("case \(index): empty error") }
             }
         }
         #expect(failures.isEmpty, "\(failures.prefix(5))")
         #expect(parsed > Self.cases / 20)
         #expect(kinds.count >= 2, "only \(kinds) errors: the mutations never got past the JSON syntax")
+    }
+
+    static func caseName(_ error: DockerConfigError) -> String {
+        switch error {
+        case .invalidJSON: "invalidJSON"
+        case .notAnObject: "notAnObject"
+        case .missingAuths: "missingAuths"
+        case .authsNotAnObject: "authsNotAnObject"
+        case .entryNotAnObject: "entryNotAnObject"
+        case .fieldNotAString: "fieldNotAString"
+        case .emptyRegistryKey: "emptyRegistryKey"
+        case .noSuchRegistry: "noSuchRegistry"
+        case .noUsername: "noUsername"
+        case .emptyPassword: "emptyPassword"
+        }
     }
 }
