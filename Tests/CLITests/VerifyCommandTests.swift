@@ -71,4 +71,25 @@ struct VerifyCommandTests {
             }
         }
     }
+
+    @Test("verify SECRET -n NS reads the pull secret from the cluster")
+    func secretInCluster() async throws {
+        guard FileManager.default.fileExists(atPath: "/usr/bin/kubectl") else { return }
+        try await CLICluster.run { cluster in
+            // CLICluster's regcred has TOKEN=s3cret-t0ken in its environment.
+            try await LocalRegistry.withRunning(in: cluster.directory, user: Self.user, password: "s3cret-t0ken") { registry in
+                let created = try await cluster.regcred([
+                    "create", "pull", "--registry", registry.host, "--username", Self.user, "--password-env", "TOKEN",
+                ])
+                try #require(created.status == 0, "\(created.summary)")
+                let ca = registry.clientTrustDirectory.appending(path: "ca.crt").path
+                let verified = try await cluster.regcred(["verify", "pull", "--ca-file", ca])
+                #expect(verified.status == 0, "\(verified.summary)")
+                #expect(verified.standardOutput.contains(registry.host) && verified.standardOutput.contains("basic auth"))
+                #expect(!verified.standardOutput.contains("s3cret-t0ken"))
+                let missing = try await cluster.regcred(["verify", "no-such-secret"])
+                #expect(missing.status == 66, "\(missing.summary)")
+            }
+        }
+    }
 }
