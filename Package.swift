@@ -78,6 +78,7 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -145,7 +146,7 @@ let package = Package(
         .executableTarget(
             name: "regcred-bench",
             dependencies: [
-                "KubeSandbox", "KubernetesClient", "Controller", "CredentialSources", "Operations", "RegcredCore",
+                "KubeSandbox", "KubernetesClient", "Controller", "CredentialSources", "Operations", "RegcredCore", "RegistryProbe",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -160,7 +161,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
-        .testTarget(name: "OperationsTests", dependencies: ["Operations", "RegcredCore", "KubernetesClient", "KubeSandbox"]),
+        .testTarget(name: "OperationsTests", dependencies: ["Operations", "RegcredCore", "RegistryProbe", "KubernetesClient", "KubeSandbox"]),
         .testTarget(
             name: "ControllerTests",
             dependencies: [
@@ -178,6 +179,16 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
+        .testTarget(
+            name: "RegistryProbeTests",
+            dependencies: [
+                "RegistryProbe", "RegcredCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
         .testTarget(

@@ -1,0 +1,173 @@
+// A small Docker registry token service for tests (distribution's token auth spec): checks basic
+// auth, grants the requested repository actions an account may have, and signs an RS256 JWT with a
+// throw-away certificate carried in the `x5c` header, which docker-registry verifies against its
+// `rootcertbundle`. Listens on 127.0.0.1 (plain HTTP) on a port the kernel picks.
+import Crypto
+import _CryptoExtras
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+
+final class TokenIssuer: Sendable {
+    /// What one account may do: repositories it may pull and push ("*" for every repository).
+    struct Account: Sendable {
+        let password: String
+        let pull: Set<String>
+        let push: Set<String>
+    }
+
+    let port: Int
+    /// Holds the certificate that signs tokens; the registry's `rootcertbundle`.
+    let signingCertificate: URL
+    let service: String
+    let issuer: String
+    private let task: Task<Void, Never>
+
+    var realm: String { "http://127.0.0.1:\(port)/token" }
+    var host: String { "127.0.0.1:\(port)" }
+
+    private init(port: Int, signingCertificate: URL, service: String, issuer: String, task: Task<Void, Never>) {
+        self.port = port
+        self.signingCertificate = signingCertificate
+        self.service = service
+        self.issuer = issuer
+        self.task = task
+    }
+
+    /// Starts the issuer, runs `body`, and stops it whether `body` returns or throws.
+    static func withRunning<T>(
+        in directory: TemporaryDirectory, accounts: [String: Account], service: String = "regcred-test-registry",
+        issuer: String = "regcred-test-issuer", _ body: (TokenIssuer) async throws -> T
+    ) async throws -> T {
+        let tokenIssuer = try await start(in: directory, accounts: accounts, service: service, issuer: issuer)
+        do {
+            let result = try await body(tokenIssuer)
+            await tokenIssuer.stop()
+            return result
+        } catch {
+            await tokenIssuer.stop()
+            throw error
+        }
+    }
+
+    private static func start(
+        in directory: TemporaryDirectory, accounts: [String: Account], service: String, issuer: String
+    ) async throws -> TokenIssuer {
+        let root = try directory.makeDirectory("token-issuer")
+        let keyFile = root.appending(path: "signing.key")
+        let certificateFile = root.appending(path: "signing.crt")
+        try await ChildProcess.runTool(
+            "openssl",
+            [
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", keyFile.path, "-out", certificateFile.path,
+                "-days", "2", "-subj", "/CN=regcred test token signer",
+            ], home: root)
+        let signer = JWTSigner(
+            key: try _RSA.Signing.PrivateKey(pemRepresentation: String(contentsOf: keyFile, encoding: .utf8)),
+            certificateDER: try PEM.firstBlockBase64(String(contentsOf: certificateFile, encoding: .utf8)),
+            service: service, issuer: issuer)
+
+        let router = Router()
+        router.get("token") { request, _ -> Response in
+            Self.answer(request, accounts: accounts, signer: signer)
+        }
+        let (ports, portContinuation) = AsyncStream<Int>.makeStream()
+        var logger = Logger(label: "token-issuer")
+        logger.logLevel = .critical
+        let app = Application(
+            router: router, configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0), serverName: nil),
+            onServerRunning: { channel in portContinuation.yield(channel.localAddress?.port ?? 0) }, logger: logger)
+        let task = Task {
+            try? await app.run()
+            portContinuation.finish()
+        }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next(), port > 0 else {
+            task.cancel()
+            throw TestSupportError.serverDidNotStart("token issuer", log: "")
+        }
+        return TokenIssuer(port: port, signingCertificate: certificateFile, service: service, issuer: issuer, task: task)
+    }
+
+    func stop() async {
+        task.cancel()
+        await task.value
+    }
+
+    // MARK: - The token endpoint
+
+    private static func answer(_ request: Request, accounts: [String: Account], signer: JWTSigner) -> Response {
+        guard let header = request.headers[.authorization], header.hasPrefix("Basic "),
+            let decoded = Data(base64Encoded: String(header.dropFirst(6))).map({ String(decoding: $0, as: UTF8.self) }),
+            let colon = decoded.firstIndex(of: ":")
+        else {
+            return json(#"{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}"#, status: .unauthorized)
+        }
+        let user = String(decoded[..<colon])
+        let password = String(decoded[decoded.index(after: colon)...])
+        guard let account = accounts[user], account.password == password else {
+            return json(#"{"errors":[{"code":"UNAUTHORIZED","message":"wrong username or password"}]}"#, status: .unauthorized)
+        }
+        // As real token services do, a scope the account lacks is left out of the token rather than refused.
+        var access: [[String: Any]] = []
+        for raw in request.uri.queryParameters[values: "scope"] {
+            let scope = String(raw).removingPercentEncoding ?? String(raw)
+            let parts = scope.split(separator: ":", omittingEmptySubsequences: false)
+            guard parts.count >= 3, parts[0] == "repository" else { continue }
+            let name = parts[1..<(parts.count - 1)].joined(separator: ":")
+            let granted = parts[parts.count - 1].split(separator: ",").map(String.init).filter { action in
+                let allowed = action == "pull" ? account.pull : action == "push" ? account.push : []
+                return allowed.contains("*") || allowed.contains(name)
+            }
+            if !granted.isEmpty { access.append(["type": "repository", "name": name, "actions": granted]) }
+        }
+        guard let token = try? signer.token(subject: user, access: access) else {
+            return json(#"{"errors":[{"code":"UNKNOWN","message":"signing failed"}]}"#, status: .internalServerError)
+        }
+        return json(#"{"token":"\#(token)","access_token":"\#(token)","expires_in":300}"#, status: .ok)
+    }
+
+    private static func json(_ body: String, status: HTTPResponse.Status) -> Response {
+        Response(status: status, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
+    }
+}
+
+/// Signs registry tokens: RS256 over `header.claims`, the certificate in `x5c`.
+struct JWTSigner: Sendable {
+    let key: _RSA.Signing.PrivateKey
+    /// Standard base64 of the certificate's DER, as `x5c` wants it.
+    let certificateDER: String
+    let service: String
+    let issuer: String
+
+    func token(subject: String, access: [[String: Any]], now: Date = Date()) throws -> String {
+        let header: [String: Any] = ["typ": "JWT", "alg": "RS256", "x5c": [certificateDER]]
+        let seconds = Int(now.timeIntervalSince1970)
+        let claims: [String: Any] = [
+            "iss": issuer, "sub": subject, "aud": service, "exp": seconds + 300, "nbf": seconds - 10, "iat": seconds,
+            "jti": UUID().uuidString, "access": access,
+        ]
+        let signingInput =
+            Self.base64URL(try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])) + "."
+            + Self.base64URL(try JSONSerialization.data(withJSONObject: claims, options: [.sortedKeys]))
+        let signature = try key.signature(for: SHA256.hash(data: Data(signingInput.utf8)), padding: .insecurePKCS1v1_5)
+        return signingInput + "." + Self.base64URL(signature.rawRepresentation)
+    }
+
+    static func base64URL(_ data: Data) -> String {
+        data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+}
+
+enum PEM {
+    /// The base64 body of the first PEM block (the DER, base64-encoded).
+    static func firstBlockBase64(_ pem: String) throws -> String {
+        let lines = pem.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard let begin = lines.firstIndex(where: { $0.hasPrefix("-----BEGIN") }),
+            let end = lines[begin...].firstIndex(where: { $0.hasPrefix("-----END") })
+        else { throw TestSupportError.unexpectedOutput("no PEM block") }
+        return lines[(begin + 1)..<end].joined()
+    }
+}
