@@ -6,6 +6,7 @@ extension CredentialSourceSpec {
     /// The source this spec describes. Call `problems` first: an invalid spec throws `.misconfigured`.
     public func makeSource(context: SourceContext) throws(CredentialSourceError) -> any CredentialSource {
         if let spec = `static` { return StaticSource(spec: spec, context: context) }
+        if let spec = ecr { return ECRTokenSource(spec: spec, context: context) }
         throw CredentialSourceError(
             .misconfigured, provider: configuredKinds.first ?? "source",
             "set exactly one source (\(Self.allKinds.joined(separator: ", ")))")

@@ -1,0 +1,303 @@
+// Peers for the AWS tests, all on 127.0.0.1: moto's server (real ECR, STS and IAM APIs with request
+// authentication), botocore's SigV4 signer as the reference, and small HTTP stand-ins for the container
+// credentials endpoint and IMDSv2. Every peer is stopped by the test that started it.
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import RegcredCore
+import Synchronization
+
+@testable import CredentialSources
+
+enum TestSupport {
+    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Support")
+    static func script(_ name: String) -> String { directory.appendingPathComponent(name).path }
+}
+
+struct PeerError: Error, CustomStringConvertible {
+    var description: String
+}
+
+// MARK: botocore
+
+/// Signs with botocore (`Support/botocore_sign.py`), the reference implementation the AWS CLI uses.
+enum BotocoreSigner {
+    struct Case: Encodable {
+        var method: String
+        var url: String
+        var query: [[String]]
+        var headers: [[String]]
+        var body: String
+        var region: String
+        var service: String
+        var access_key: String
+        var secret_key: String
+        var token: String?
+        var timestamp: String
+    }
+
+    static func authorizations(_ cases: [Case]) throws -> [String] {
+        let output = try runPython(script: TestSupport.script("botocore_sign.py"), arguments: [], input: try JSONEncoder().encode(cases))
+        return try JSONDecoder().decode([String].self, from: output)
+    }
+}
+
+/// Runs `python3 script arguments…` with `input` on stdin; its stdout, or an error with its stderr.
+func runPython(script: String, arguments: [String], input: Data) throws -> Data {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3", script] + arguments
+    let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
+    process.standardInput = stdin
+    process.standardOutput = stdout
+    process.standardError = stderr
+    try process.run()
+    stdin.fileHandleForWriting.write(input)
+    try stdin.fileHandleForWriting.close()
+    let output = stdout.fileHandleForReading.readDataToEndOfFile()
+    let errors = stderr.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else {
+        throw PeerError(description: "python3 \(script) exited \(process.terminationStatus): \(String(decoding: errors, as: UTF8.self))")
+    }
+    return output
+}
+
+// MARK: moto
+
+/// moto's server (`Support/moto_server.py`, the app behind `moto_server`) on a port the kernel chose.
+final class MotoServer: @unchecked Sendable {
+    let port: Int
+    let recording: String?
+    private let process: Process
+    private let stdin: Pipe
+
+    var endpoint: String { "http://127.0.0.1:\(port)" }
+
+    /// `authenticateAfter`: the number of AWS actions served without authentication (moto's
+    /// INITIAL_NO_AUTH_ACTION_COUNT); nil leaves authentication off. `record`: log every request to a file.
+    private init(authenticateAfter: Int?, record: Bool) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", TestSupport.script("moto_server.py")]
+        var environment = ProcessInfo.processInfo.environment
+        for name in environment.keys where name.hasPrefix("AWS_") { environment[name] = nil }
+        if let authenticateAfter { environment["INITIAL_NO_AUTH_ACTION_COUNT"] = String(authenticateAfter) }
+        var recording: String?
+        if record {
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("moto-\(UUID().uuidString).jsonl").path
+            environment["MOTO_ENABLE_RECORDING"] = "true"
+            environment["MOTO_RECORDER_FILEPATH"] = path
+            recording = path
+        }
+        process.environment = environment
+        let stdin = Pipe(), stdout = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // The launcher prints the port once it is listening.
+        var line = Data()
+        while !line.contains(UInt8(ascii: "\n")) {
+            let chunk = stdout.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            line += chunk
+        }
+        guard let port = Int(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            process.terminate()
+            throw PeerError(description: "moto did not start (is moto[server] installed? python3 -m pip install 'moto[server]')")
+        }
+        self.port = port
+        self.process = process
+        self.stdin = stdin
+        self.recording = recording
+    }
+
+    /// Closes moto's stdin (the launcher exits on EOF), then SIGTERM, then SIGKILL; waits without blocking a
+    /// concurrency thread.
+    func stop() async {
+        try? stdin.fileHandleForWriting.close()
+        for attempt in 0..<100 where process.isRunning {
+            if attempt == 40 { process.terminate() }
+            if attempt == 80 { kill(process.processIdentifier, SIGKILL) }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        if let recording { try? FileManager.default.removeItem(atPath: recording) }
+    }
+
+    /// Starts moto, runs `body`, and stops moto whether `body` succeeded or not.
+    static func with<T>(
+        authenticateAfter: Int? = nil, record: Bool = false, _ body: (MotoServer) async throws -> T
+    ) async throws -> T {
+        // Starting waits for moto's first line: block a dispatch thread, not one of the few concurrency threads.
+        let started = await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(returning: Result { try MotoServer(authenticateAfter: authenticateAfter, record: record) })
+            }
+        }
+        let server = try started.get()
+        do {
+            let result = try await body(server)
+            await server.stop()
+            return result
+        } catch {
+            await server.stop()
+            throw error
+        }
+    }
+
+    /// The recorded requests as (X-Amz-Target or Action, region of the credential scope).
+    func recordedCalls() throws -> [(operation: String, region: String)] {
+        guard let recording, let text = try? String(contentsOfFile: recording, encoding: .utf8) else { return [] }
+        return try text.split(separator: "\n").compactMap { line in
+            guard let entry = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                  let headers = entry["headers"] as? [String: String]
+            else { return nil }
+            let lowered = Dictionary(headers.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { first, _ in first })
+            let operation = lowered["x-amz-target"] ?? "?"
+            let scope = lowered["authorization"]?.split(separator: "/").dropFirst(2).first.map(String.init) ?? "?"
+            return (operation, scope)
+        }
+    }
+}
+
+/// What `MotoIAM.setUp` creates: a user allowed ecr:GetAuthorizationToken and sts:AssumeRole, and the role
+/// `puller` that trusts the user with external id `ext-1234`.
+struct MotoIdentity {
+    var accessKeyId: String
+    var secretAccessKey: String
+    var roleArn: String
+    static let externalId = "ext-1234"
+    /// The AWS actions `setUp` makes: pass this as `authenticateAfter` so that every later request is checked.
+    static let setupActions = 5
+}
+
+enum MotoIAM {
+    static func setUp(_ moto: MotoServer) async throws -> MotoIdentity {
+        let user = try await call(moto, ["Action": "CreateUser", "UserName": "regcred"])
+        guard let userArn = XMLText.first("Arn", inside: "User", of: user) else { throw PeerError(description: "CreateUser: \(user)") }
+        let key = try await call(moto, ["Action": "CreateAccessKey", "UserName": "regcred"])
+        func allow(_ actions: [String]) -> String {
+            #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":[\#(actions.map { "\"\($0)\"" }.joined(separator: ","))],"Resource":"*"}]}"#
+        }
+        _ = try await call(moto, [
+            "Action": "PutUserPolicy", "UserName": "regcred", "PolicyName": "pull",
+            "PolicyDocument": allow(["ecr:GetAuthorizationToken", "sts:AssumeRole"]),
+        ])
+        let trust = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"\#(userArn)"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"sts:ExternalId":"\#(MotoIdentity.externalId)"}}}]}"#
+        let role = try await call(moto, ["Action": "CreateRole", "RoleName": "puller", "AssumeRolePolicyDocument": trust])
+        _ = try await call(moto, [
+            "Action": "PutRolePolicy", "RoleName": "puller", "PolicyName": "pull", "PolicyDocument": allow(["ecr:GetAuthorizationToken"]),
+        ])
+        guard let id = XMLText.first("AccessKeyId", in: key), let secret = XMLText.first("SecretAccessKey", in: key),
+              let roleArn = XMLText.first("Arn", inside: "Role", of: role)
+        else { throw PeerError(description: "unexpected IAM answers") }
+        return MotoIdentity(accessKeyId: id, secretAccessKey: secret, roleArn: roleArn)
+    }
+
+    /// An IAM Query call; the signature is checked only once moto's free actions are used up.
+    static func call(_ moto: MotoServer, _ fields: [String: String]) async throws -> String {
+        let body = ProviderHTTP.formBody((fields.merging(["Version": "2010-05-08"]) { a, _ in a }).sorted { $0.key < $1.key })
+        let request = SigV4Request(
+            method: "POST", url: URL(string: moto.endpoint + "/")!, headers: [("Content-Type", STSClient.contentType)], body: body)
+        let setup = AWSCredentials(accessKeyId: "AKIDSETUP", secretAccessKey: Redacted("setup"))
+        var http = HTTPClientRequest(url: moto.endpoint + "/")
+        http.method = .POST
+        for (name, value) in SigV4Signer(credentials: setup, region: "us-east-1", service: "iam").signedHeaders(for: request, at: Date()) {
+            http.headers.add(name: name, value: value)
+        }
+        http.body = .bytes(ByteBuffer(data: body))
+        let response = try await HTTPClient.shared.execute(http, timeout: .seconds(30))
+        let text = String(buffer: try await response.body.collect(upTo: 1 << 20))
+        guard response.status == .ok else { throw PeerError(description: "IAM \(fields["Action"] ?? ""): \(response.status) \(text)") }
+        return text
+    }
+}
+
+// MARK: HTTP stand-ins
+
+/// A small HTTP server on 127.0.0.1 (port chosen by the kernel) that answers with `handle`.
+final class StandInServer: Sendable {
+    struct Request: Sendable {
+        var method: String
+        var path: String
+        var headers: [String: String]
+        var body: String
+
+        func header(_ name: String) -> String? { headers[name.lowercased()] }
+    }
+
+    let port: Int
+    private let task: Task<Void, Never>
+    var url: String { "http://127.0.0.1:\(port)" }
+
+    private init(port: Int, task: Task<Void, Never>) {
+        self.port = port
+        self.task = task
+    }
+
+    struct Responder: HTTPResponder {
+        typealias Context = BasicRequestContext
+        let handle: @Sendable (Request) async -> (Int, String)
+
+        func respond(to request: Hummingbird.Request, context: Context) async throws -> Response {
+            var headers: [String: String] = [:]
+            for field in request.headers { headers[field.name.canonicalName.lowercased()] = field.value }
+            let received = try await request.body.collect(upTo: 1 << 20)
+            let (status, body) = await handle(
+                Request(method: request.method.rawValue, path: request.uri.path, headers: headers, body: String(buffer: received)))
+            return Response(status: .init(code: status), body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
+        }
+    }
+
+    static func start(_ handle: @escaping @Sendable (Request) async -> (Int, String)) async throws -> StandInServer {
+        let (ports, continuation) = AsyncStream<Int>.makeStream()
+        var logger = Logger(label: "stand-in")
+        logger.logLevel = .critical
+        let app = Application(
+            responder: Responder(handle: handle), configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) }, logger: logger)
+        let task = Task {
+            try? await app.run()
+            continuation.finish()
+        }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next(), port > 0 else {
+            task.cancel()
+            throw PeerError(description: "stand-in server did not start")
+        }
+        return StandInServer(port: port, task: task)
+    }
+
+    func stop() async {
+        task.cancel()
+        await task.value
+    }
+
+    /// Starts a stand-in, runs `body`, and stops the stand-in whether `body` succeeded or not.
+    static func with<T>(
+        _ handle: @escaping @Sendable (Request) async -> (Int, String), _ body: (StandInServer) async throws -> T
+    ) async throws -> T {
+        let server = try await start(handle)
+        do {
+            let result = try await body(server)
+            await server.stop()
+            return result
+        } catch {
+            await server.stop()
+            throw error
+        }
+    }
+}
+
+/// A clock the test moves by hand.
+final class TestClock: Sendable {
+    private let current: Mutex<Date>
+    init(_ date: Date) { current = Mutex(date) }
+    var now: Date {
+        get { current.withLock { $0 } }
+        set { current.withLock { $0 = newValue } }
+    }
+}
