@@ -117,6 +117,7 @@ let package = Package(
                 "KubernetesClient",
                 "Controller",
                 "KubeSandbox",
+                "RegistryProbe",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -166,8 +167,9 @@ let package = Package(
         .testTarget(
             name: "ControllerTests",
             dependencies: [
-                "Controller", "RegcredCore", "KubernetesClient", "KubeSandbox",
+                "Controller", "CredentialSources", "RegcredCore", "KubernetesClient", "KubeSandbox",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
         .testTarget(name: "KubernetesClientTests", dependencies: ["KubernetesClient", "RegcredCore", "KubeSandbox"]),

@@ -17,7 +17,7 @@ struct Regcred: AsyncParsableCommand {
         subcommands: [
             CreateCommand.self, UpdateCommand.self, ShowCommand.self, MatchCommand.self, DeleteCommand.self, ProfilesCommand.self,
             StatusCommand.self, SyncCommand.self, ControllerCommand.self, CredentialProviderCommand.self, DemoCommand.self,
-            VerifyCommand.self,
+            VerifyCommand.self, RotateCommand.self,
         ]
     )
 

@@ -183,3 +183,45 @@ struct TokenSourceEndToEndTests {
         }
     }
 }
+
+@Suite("ECR source in the controller", .serialized)
+struct ECRControllerEndToEndTests {
+    @Test("an ECR ClusterPullSecret fans out to many namespaces with exactly one GetAuthorizationToken call")
+    func oneCallPerRefresh() async throws {
+        let ecr = try await ECRStandIn.start()
+        defer { Task { await ecr.stop() } }
+        try await ControllerHarness.run { cluster in
+            var namespaces: [String] = []
+            for index in 0..<25 { namespaces.append(try await cluster.namespace("n\(index)")) }
+            let name = "\(cluster.id)-ecr"
+            let spec = ClusterPullSecretSpec(
+                source: CredentialSourceSpec(ecr: ECRSourceSpec(regions: ["us-east-1"], endpoint: ecr.endpoint)),
+                secretName: "regcred-ecr", namespaces: NamespacesSpec(selector: cluster.selector))
+            _ = try await cluster.client.resource(ClusterPullSecret.self).create(ClusterPullSecret(metadata: ObjectMeta(name: name), spec: spec))
+            var logger = Logger(label: "regcred.test")
+            logger.logLevel = .error
+            let environment = ["AWS_ACCESS_KEY_ID": "AKIDSTANDIN", "AWS_SECRET_ACCESS_KEY": "stand-in-secret", "AWS_EC2_METADATA_DISABLED": "true"]
+            let controller = PullSecretController(
+                client: cluster.client, controllerNamespace: cluster.controllerNamespace, catalog: ProfileCatalog(),
+                metrics: ControllerMetrics(), identity: "test", sources: SourceContext(http: .shared, environment: environment),
+                logger: logger)
+            await controller.registerHandlers()
+            let informers = Task { await controller.runInformers() }
+            await controller.caches.waitUntilSynced()
+            let workers = Task { await controller.runWorkers(2) }
+            defer { informers.cancel() }
+            let host = "123456789012.dkr.ecr.us-east-1.amazonaws.com"
+            for namespace in namespaces {
+                try await eventually("\(namespace) has the ECR token") {
+                    guard let data = await cluster.secret("regcred-ecr", in: namespace)?.data[".dockerconfigjson"] else { return false }
+                    return try DockerConfig(parsing: data, format: .dockerConfigJSON).entries[host]?.effectiveCredentials?.password == "ecr-token-1"
+                }
+            }
+            try await eventually("status carries the expiry") { await cluster.status(name)?.expiresAt != nil }
+            #expect(ecr.calls == 1, "one GetAuthorizationToken for \(namespaces.count) namespaces")
+            #expect(ecr.state.withLock { $0.signedCalls } == 1, "the call was SigV4-signed with the configured key")
+            await controller.queue.shutDown()
+            _ = await workers.value
+        }
+    }
+}

@@ -3,13 +3,8 @@
 // after `recheckAfter`); with policy block, content that failed is held back and the last
 // verified content keeps being written, so a broken token never replaces a working one.
 import Foundation
+import Operations
 import RegcredCore
-
-/// Checks a docker config's credentials against registries (RegistryProbe in production).
-public protocol RegistryVerifying: Sendable {
-    /// One check per registry in `registries`, or for the image's registry when `image` is set.
-    func verify(config: DockerConfig, registries: [String], image: String?) async -> [RegistryCheck]
-}
 
 public actor CredentialVerification {
     public struct Admission: Sendable {

@@ -14,13 +14,13 @@ public enum MintCredential {
             let source = try spec.makeSource(context: context)
             return try await source.fetch()
         } catch {
-            throw ProviderFailure(error: error)
+            throw TokenSourceFailure(error: error)
         }
     }
 }
 
 /// A provider's error with the exit code scripts can rely on.
-public struct ProviderFailure: UserFacingError {
+public struct TokenSourceFailure: UserFacingError {
     public var error: CredentialSourceError
     public init(error: CredentialSourceError) { self.error = error }
 

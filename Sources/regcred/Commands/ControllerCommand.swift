@@ -6,6 +6,7 @@ import KubernetesClient
 import Logging
 import Operations
 import RegcredCore
+import RegistryProbe
 import ServiceLifecycle
 
 struct ControllerCommand: AsyncParsableCommand {
@@ -62,10 +63,14 @@ struct ControllerCommand: AsyncParsableCommand {
         let namespace = controllerNamespace ?? ControllerDefaults.namespace()
         let identity = ControllerDefaults.identity()
         let metrics = ControllerMetrics()
+        // spec.verify: one prober for the process, so handshakes reuse connections.
+        let prober = try RegistryProber()
+        defer { Task { await prober.shutdown() } }
         try await rate.connection(kube).withClient(requestObserver: { metrics.recordAPIRequest(verb: $0, code: $1) }) { client in
             let controller = PullSecretController(
                 client: client, controllerNamespace: namespace, catalog: catalog, metrics: metrics, identity: identity,
-                tokenRetry: TokenRetryPolicy.fromEnvironment(ProcessInfo.processInfo.environment).policy, logger: logger)
+                tokenRetry: TokenRetryPolicy.fromEnvironment(ProcessInfo.processInfo.environment).policy,
+                verifier: ProbeVerifier(prober: prober), logger: logger)
             let elector = leaderElect
                 ? LeaseElector(client: client, config: LeaderElectionConfig(namespace: namespace, name: leaderElectionID, identity: identity), logger: logger)
                 : nil

@@ -5,6 +5,7 @@ import Foundation
 import KubernetesClient
 import Logging
 import Operations
+import RegistryProbe
 
 struct SyncCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -29,10 +30,12 @@ struct SyncCommand: AsyncParsableCommand {
     func run() async throws {
         let catalog = try ProfileCatalogLoader.load(explicitPath: profiles.path)
         let namespace = controllerNamespace ?? ControllerDefaults.namespace()
+        let prober = try RegistryProber()
+        defer { Task { await prober.shutdown() } }
         let failed = try await rate.connection(kube).withClient { client in
             let controller = PullSecretController(
                 client: client, controllerNamespace: namespace, catalog: catalog, metrics: ControllerMetrics(),
-                identity: ControllerDefaults.identity(), logger: Logger(label: "regcred.sync"))
+                identity: ControllerDefaults.identity(), verifier: ProbeVerifier(prober: prober), logger: Logger(label: "regcred.sync"))
             let informers = Task { await controller.runInformers() }
             defer { informers.cancel() }
             await controller.caches.waitUntilSynced()
