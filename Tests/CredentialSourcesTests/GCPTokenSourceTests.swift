@@ -30,7 +30,9 @@ func googleTokenEndpoint(
             jwt.claims["scope"] == .string("https://www.googleapis.com/auth/cloud-platform"),
             jwt.claims["iat"]?.integerValue == now, jwt.claims["exp"]?.integerValue == now + 3600,
             jwt.claims["iss"]?.stringValue?.hasSuffix(".iam.gserviceaccount.com") == true
-        else { return .oauthError(400, "invalid_grant", "Invalid JWT: Token must be a short-lived token and in a reasonable timeframe.") }
+        else {
+            return .oauthError(400, "invalid_grant", "Invalid JWT: Token must be a short-lived token and in a reasonable timeframe.")
+        }
         return .json(200, ["access_token": .string(token), "expires_in": .integer(expiresIn), "token_type": .string("Bearer")])
     }
 }

@@ -126,6 +126,8 @@ private struct StandInResponder: HTTPResponder {
         let buffer = try await request.body.collect(upTo: 1 << 20)
         var headers: [String: String] = [:]
         for field in request.headers { headers[field.name.canonicalName.lowercased()] = field.value }
+        // HTTP/1 `Host` arrives as the request's authority.
+        headers["host"] = request.head.authority
         let recorded = StandInRequest(
             method: request.method.rawValue, path: request.uri.path, query: StandInRequest.fields(request.uri.query ?? ""),
             headers: headers, body: Data(buffer.readableBytesView))
