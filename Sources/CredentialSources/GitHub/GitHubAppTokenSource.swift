@@ -1,0 +1,74 @@
+// The `githubApp` source: a GitHub App's installation access token (1 h) for GHCR. The app
+// signs a short JWT with its private key; the installation token is the registry password.
+import Foundation
+import NIOHTTP1
+import RegcredCore
+
+public struct GitHubAppTokenSource: CredentialSource {
+    static let provider = "github"
+    static let username = "x-access-token"
+    static let defaultAPI = "https://api.github.com"
+    static let defaultRegistry = "ghcr.io"
+    static let defaultKeyName = "private-key.pem"
+    static let apiVersion = "2022-11-28"
+    /// GitHub refuses app JWTs that expire more than 10 minutes out; `iat` is set back a minute
+    /// for clock drift, as GitHub recommends.
+    static let issuedBefore: TimeInterval = 60
+    static let lifetime: TimeInterval = 9 * 60
+
+    let spec: GitHubAppSourceSpec
+    let context: SourceContext
+
+    public init(spec: GitHubAppSourceSpec, context: SourceContext) {
+        self.spec = spec
+        self.context = context
+    }
+
+    var registry: String { spec.registry ?? Self.defaultRegistry }
+
+    var apiBase: String {
+        let base = spec.apiURL ?? Self.defaultAPI
+        return base.hasSuffix("/") ? String(base.dropLast()) : base
+    }
+
+    public var summary: String { "githubApp \(spec.appId) installation \(spec.installationId) for \(registry)" }
+
+    public func fetch() async throws(CredentialSourceError) -> CredentialMaterial {
+        let ref = spec.privateKeySecretRef
+        let origin = ref.label(defaultKey: Self.defaultKeyName)
+        let pem = try await ref.text(
+            defaultKey: Self.defaultKeyName, holding: "the GitHub App's private key (PEM)", provider: Self.provider, from: context.secrets)
+        let now = context.now()
+        let seconds = Int64(now.timeIntervalSince1970.rounded(.down))
+        let jwt: String
+        do {
+            jwt = try RS256JWTSigner(pem: pem).token(claims: [
+                "iss": .string(spec.appId),
+                "iat": .integer(seconds - Int64(Self.issuedBefore)),
+                "exp": .integer(seconds + Int64(Self.lifetime)),
+            ])
+        } catch {
+            throw CredentialSourceError(.misconfigured, provider: Self.provider, "GitHub App key in \(origin) \(error.description)")
+        }
+        let url = "\(apiBase)/app/installations/\(spec.installationId)/access_tokens"
+        let response = try await ProviderHTTP.send(
+            .POST, url,
+            headers: [
+                ("Accept", "application/vnd.github+json"), ("Authorization", "Bearer \(jwt)"),
+                ("X-GitHub-Api-Version", Self.apiVersion), ("User-Agent", "regcred"),
+            ],
+            provider: Self.provider, context: context)
+        guard response.status == 201 || response.status == 200 else {
+            let hint =
+                response.status == 404
+                ? "is app \(spec.appId) installed on the organisation or account, and is installationId \(spec.installationId) its installation?"
+                : "is appId \(spec.appId) right, and is the key in \(origin) one of the app's current private keys?"
+            throw ProviderFailure.error(
+                response, provider: Self.provider, action: "installation token request to \(url)", hint: hint, hiding: [jwt, pem])
+        }
+        let answer = try TokenResponse(response, provider: Self.provider, expecting: "installation token response")
+        let token = try answer.string("token")
+        let expiresAt = answer.json["expires_at"]?.stringValue.flatMap(RFC3339.parse)
+        return .credentials([Credential(username: Self.username, password: Redacted(token), expiresAt: expiresAt, registries: [registry])])
+    }
+}

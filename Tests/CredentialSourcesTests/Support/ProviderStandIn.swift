@@ -1,0 +1,140 @@
+// A provider endpoint for one test: serves HTTP on 127.0.0.1 (a free port), records every
+// request, and answers with the test's `respond` closure, which plays the real provider's part
+// (checking signatures, grant types and headers, refusing what the provider would refuse).
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import RegcredCore
+import Synchronization
+
+struct StandInRequest: Sendable {
+    var method: String
+    var path: String
+    var query: [String: String]
+    /// Header names lowercased.
+    var headers: [String: String]
+    var body: Data
+
+    /// The body as `application/x-www-form-urlencoded` fields.
+    var form: [String: String] { Self.fields(String(decoding: body, as: UTF8.self)) }
+
+    func header(_ name: String) -> String? { headers[name.lowercased()] }
+
+    static func fields(_ text: String) -> [String: String] {
+        var fields: [String: String] = [:]
+        for pair in text.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let decode = { (part: Substring) in
+                String(part).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(part)
+            }
+            fields[decode(parts[0])] = parts.count > 1 ? decode(parts[1]) : ""
+        }
+        return fields
+    }
+}
+
+struct StandInReply: Sendable {
+    var status: Int
+    var body: Data
+
+    static func json(_ status: Int, _ members: [String: JSONValue]) -> StandInReply {
+        StandInReply(status: status, body: JSONValue.object(members).encoded())
+    }
+    /// An OAuth2 error answer (RFC 6749 §5.2).
+    static func oauthError(_ status: Int, _ code: String, _ description: String) -> StandInReply {
+        .json(status, ["error": .string(code), "error_description": .string(description)])
+    }
+}
+
+final class ProviderStandIn: Sendable {
+    let baseURL: String
+    private let recorded: RequestLog
+    private let task: Task<Void, Never>
+
+    var requests: [StandInRequest] { recorded.all }
+
+    private init(baseURL: String, recorded: RequestLog, task: Task<Void, Never>) {
+        self.baseURL = baseURL
+        self.recorded = recorded
+        self.task = task
+    }
+
+    /// Runs `body` with a stand-in answering through `respond`; stops it afterwards, also when `body` throws.
+    static func serving<T>(
+        _ respond: @escaping @Sendable (StandInRequest) -> StandInReply, _ body: (ProviderStandIn) async throws -> T
+    ) async throws -> T {
+        let standIn = try await start(respond)
+        do {
+            let result = try await body(standIn)
+            await standIn.stop()
+            return result
+        } catch {
+            await standIn.stop()
+            throw error
+        }
+    }
+
+    /// A URL where nothing listens: a stand-in's, after it stopped.
+    static func closedURL() async throws -> String {
+        let standIn = try await start { _ in StandInReply(status: 500, body: Data()) }
+        await standIn.stop()
+        return standIn.baseURL
+    }
+
+    private static func start(_ respond: @escaping @Sendable (StandInRequest) -> StandInReply) async throws -> ProviderStandIn {
+        let recorded = RequestLog()
+        let responder = StandInResponder(respond: respond, record: recorded.append)
+        let (ports, portContinuation) = AsyncStream<Int>.makeStream()
+        var logger = Logger(label: "provider-stand-in")
+        logger.logLevel = .critical
+        let app = Application(
+            responder: responder, configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0), serverName: nil),
+            onServerRunning: { channel in portContinuation.yield(channel.localAddress?.port ?? 0) }, logger: logger)
+        let task = Task {
+            try? await app.run()
+            portContinuation.finish()
+        }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next(), port > 0 else {
+            task.cancel()
+            throw StandInError.couldNotListen
+        }
+        return ProviderStandIn(baseURL: "http://127.0.0.1:\(port)", recorded: recorded, task: task)
+    }
+
+    func stop() async {
+        task.cancel()
+        await task.value
+    }
+}
+
+enum StandInError: Error { case couldNotListen }
+
+private final class RequestLog: Sendable {
+    private let requests = Mutex<[StandInRequest]>([])
+    var all: [StandInRequest] { requests.withLock { $0 } }
+    @Sendable func append(_ request: StandInRequest) { requests.withLock { $0.append(request) } }
+}
+
+private struct StandInResponder: HTTPResponder {
+    typealias Context = BasicRequestContext
+    let respond: @Sendable (StandInRequest) -> StandInReply
+    let record: @Sendable (StandInRequest) -> Void
+
+    func respond(to request: Request, context: Context) async throws -> Response {
+        let buffer = try await request.body.collect(upTo: 1 << 20)
+        var headers: [String: String] = [:]
+        for field in request.headers { headers[field.name.canonicalName.lowercased()] = field.value }
+        // HTTP/1 `Host` arrives as the request's authority.
+        headers["host"] = request.head.authority
+        let recorded = StandInRequest(
+            method: request.method.rawValue, path: request.uri.path, query: StandInRequest.fields(request.uri.query ?? ""),
+            headers: headers, body: Data(buffer.readableBytesView))
+        record(recorded)
+        let reply = respond(recorded)
+        return Response(
+            status: HTTPResponse.Status(code: reply.status), headers: [.contentType: "application/json"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: reply.body)))
+    }
+}
