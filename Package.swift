@@ -161,7 +161,7 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
-            exclude: ["Support"]
+            exclude: ["Support/Python"]
         ),
         .testTarget(name: "OperationsTests", dependencies: ["Operations", "RegcredCore", "RegistryProbe", "KubernetesClient", "KubeSandbox"]),
         .testTarget(

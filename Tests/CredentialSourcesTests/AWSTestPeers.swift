@@ -12,7 +12,7 @@ import Synchronization
 @testable import CredentialSources
 
 enum TestSupport {
-    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Support")
+    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Support/Python")
     static func script(_ name: String) -> String { directory.appendingPathComponent(name).path }
 }
 
