@@ -15,7 +15,7 @@ struct Regcred: AsyncParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            CreateCommand.self, UpdateCommand.self, ShowCommand.self, MatchCommand.self, DeleteCommand.self, ProfilesCommand.self,
+            CreateCommand.self, UpdateCommand.self, ShowCommand.self, MatchCommand.self, DoctorCommand.self, DeleteCommand.self, ProfilesCommand.self,
             StatusCommand.self, SyncCommand.self, ControllerCommand.self, DemoCommand.self,
         ]
     )
