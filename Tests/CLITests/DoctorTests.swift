@@ -134,7 +134,7 @@ struct DoctorTests {
             let kinds = report["images"]?.arrayValue?.map { $0["nearMisses"]?.arrayValue?[0]["kind"]?.stringValue }
             #expect(kinds == ["docker-hub-alias", "port", "glob"])
             let suggested = report["images"]?.arrayValue?.map { $0["nearMisses"]?.arrayValue?[0]["suggestedKey"]?.stringValue }
-            #expect(suggested == ["https://index.docker.io/v1/", "reg.example.com", "corp.test"])
+            #expect(suggested == ["docker.io/myorg", "reg.example.com", "corp.test"])
             Self.expectNoSecret(outcome)
 
             let text = try await cluster.regcred(["doctor", "web"])

@@ -238,7 +238,7 @@ struct PullDiagnoserTests {
 
     @Test("near misses are named, with a key that would match", arguments: [
         ("registry-1.docker.io", "myorg/app:1", NearMiss.Kind.dockerHubAlias, "https://index.docker.io/v1/"),
-        ("https://index.docker.io/v1/myorg", "myorg/app:1", .dockerHubAlias, "https://index.docker.io/v1/"),
+        ("https://index.docker.io/v1/myorg", "myorg/app:1", .dockerHubAlias, "docker.io/myorg"),
         ("docker.io", "registry-1.docker.io/myorg/app:1", .dockerHubAlias, "registry-1.docker.io"),
         ("reg.example.com:5000", "reg.example.com/app:1", .port, "reg.example.com"),
         ("reg.example.com", "reg.example.com:5000/app:1", .port, "reg.example.com:5000"),
@@ -247,7 +247,10 @@ struct PullDiagnoserTests {
         ("ghcr.io/org-a", "ghcr.io/org-b/app:1", .path, "ghcr.io"),
     ])
     func nearMiss(key: String, image: String, kind: NearMiss.Kind, suggested: String) {
-        let diagnosis = Self.pod(images: [image], pullSecrets: ["pull"], secrets: ["pull": Self.pullSecret([key: ("bot", Self.password)])])
+        // A failed pull in the status says credentials are needed: a path near miss alone is only a note.
+        let diagnosis = Self.pod(
+            images: [image], pullSecrets: ["pull"], secrets: ["pull": Self.pullSecret([key: ("bot", Self.password)])],
+            pullFailure: "ErrImagePull")
         let result = diagnosis.images[0]
         #expect(result.status == .problem)
         #expect(result.nearMisses.map(\.kind) == [kind])
@@ -257,6 +260,14 @@ struct PullDiagnoserTests {
         #expect(diagnosis.fixes == [
             "regcred create pull --registry \(PullFixCommands.quoted(key)) --registry \(PullFixCommands.quoted(suggested)) --username bot --password-stdin --overwrite -n shop"
         ])
+    }
+
+    @Test("a key scoped to another path is named, but alone does not make a public-looking image a problem")
+    func pathNearMissAlone() {
+        let diagnosis = Self.pod(images: ["nginx:1.27"], pullSecrets: ["hub"], secrets: ["hub": Self.pullSecret(["docker.io/acme": ("acme", Self.password)])])
+        #expect(diagnosis.images[0].status == .anonymous)
+        #expect(diagnosis.images[0].nearMisses.map(\.kind) == [.path])
+        #expect(diagnosis.isHealthy)
     }
 
     @Test("Docker Hub keys the kubelet does accept are no near misses", arguments: ["docker.io", "https://index.docker.io/v1/", "index.docker.io"])

@@ -35,7 +35,9 @@ public struct NearMiss: Sendable, Equatable, Encodable {
     ) -> NearMiss? {
         guard let parsed = try? RegistryKey(parsing: key) else { return nil }
         let imageHost = RegistryKey.GoURL.splitHostPort(image.registry)?.host ?? image.registry
-        let suggested = suggestedKey(for: image)
+        // index.docker.io/org with a path: the same path under docker.io keeps the key as narrow.
+        let keepsPath = parsed.hostname == "index.docker.io" && !parsed.path.isEmpty && image.registry == "docker.io"
+        let suggested = keepsPath ? "docker.io" + parsed.path : suggestedKey(for: image)
         func miss(_ kind: Kind, _ why: String) -> NearMiss {
             NearMiss(secret: secret, registryKey: key, kind: kind, detail: "\(verdict.description); \(why)", suggestedKey: suggested)
         }

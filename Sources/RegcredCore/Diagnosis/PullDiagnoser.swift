@@ -233,12 +233,19 @@ public enum PullDiagnoser {
             status = findings.contains { $0.severity == .problem } ? .problem : .ok
         } else if !credentials.isEmpty {
             status = .problem
-        } else if !nearMisses.isEmpty || intentFromContext || container.pullFailure != nil {
+        } else if nearMisses.contains(where: { $0.kind != .path }) || intentFromContext || container.pullFailure != nil {
             status = .problem
             findings += noCredentialFindings(
                 image: image, nearMisses: nearMisses, input: input, secrets: secrets, listNames: listNames, commands: commands)
         } else {
             status = .anonymous
+            // A key scoped to another path on the same host usually serves other repositories
+            // (docker.io/acme vs docker.io/library/nginx): named, but no sign the image is private.
+            for miss in nearMisses {
+                findings.append(DiagnosisFinding(
+                    code: "near-miss-\(miss.kind.rawValue)", severity: .note,
+                    message: "\(miss.secret) \"\(miss.registryKey)\" does not match \(image.normalizedName): \(miss.detail)"))
+            }
             findings.append(DiagnosisFinding(
                 code: "anonymous", severity: .note,
                 message: "no pull secret entry matches \(image.normalizedName): the kubelet pulls it without credentials, which works only for a public image"))
@@ -267,7 +274,9 @@ public enum PullDiagnoser {
         image: ImageReference, nearMisses: [NearMiss], input: PullDiagnosisInput, secrets: [String: PullSecretVerdict],
         listNames: [String], commands: PullFixCommands
     ) -> [DiagnosisFinding] {
-        let listed = listNames.isEmpty ? "no pull secrets" : "pull secrets " + listNames.joined(separator: ", ")
+        let none = listNames.isEmpty
+            ? "the pod has no pull secrets, so the kubelet pulls \(image.normalizedName) without credentials"
+            : "no entry of pull secrets \(listNames.joined(separator: ", ")) matches \(image.normalizedName), so the kubelet pulls it without credentials"
         var findings: [DiagnosisFinding] = []
         for miss in nearMisses {
             findings.append(DiagnosisFinding(
@@ -290,7 +299,7 @@ public enum PullDiagnoser {
         }
         findings.insert(DiagnosisFinding(
             code: "no-credentials", severity: .problem,
-            message: "no entry of \(listed) matches \(image.normalizedName), so the kubelet pulls it without credentials",
+            message: none,
             fix: fix), at: 0)
         return findings
     }
