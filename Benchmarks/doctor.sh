@@ -42,7 +42,7 @@ $secrets  containers:
 $containers
 POD
 kubectl "${kube[@]}" create serviceaccount default -n bench >/dev/null 2>&1 || true
-kubectl "${kube[@]}" create -n bench -f "$work/pod.yaml" >/dev/null
+kubectl "${kube[@]}" create --validate=false -n bench -f "$work/pod.yaml" >/dev/null
 "$bin" doctor web -n bench "${kube[@]}" | tail -1
 
 files=()
