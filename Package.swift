@@ -163,7 +163,9 @@ let package = Package(
             ],
             exclude: ["Support/Python"]
         ),
-        .testTarget(name: "OperationsTests", dependencies: ["Operations", "RegcredCore", "RegistryProbe", "KubernetesClient", "KubeSandbox"]),
+        .testTarget(
+            name: "OperationsTests", dependencies: ["Operations", "RegcredCore", "RegistryProbe", "KubernetesClient", "KubeSandbox"],
+            exclude: ["Golden"]),
         .testTarget(
             name: "ControllerTests",
             dependencies: [

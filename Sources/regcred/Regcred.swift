@@ -15,9 +15,9 @@ struct Regcred: AsyncParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            CreateCommand.self, UpdateCommand.self, ShowCommand.self, MatchCommand.self, DeleteCommand.self, ProfilesCommand.self,
-            StatusCommand.self, SyncCommand.self, ControllerCommand.self, CredentialProviderCommand.self, DemoCommand.self,
-            VerifyCommand.self, RotateCommand.self,
+            CreateCommand.self, UpdateCommand.self, ShowCommand.self, MatchCommand.self, VerifyCommand.self, DoctorCommand.self,
+            RotateCommand.self, DeleteCommand.self, ProfilesCommand.self, StatusCommand.self, SyncCommand.self, ControllerCommand.self,
+            CredentialProviderCommand.self, DemoCommand.self,
         ]
     )
 

@@ -71,12 +71,15 @@ import Testing
         #expect(sa.imagePullSecrets.map(\.name) == ["a", "b"])
         let pod = try Pod(json: JSONValue(parsing: Data("""
         {"metadata":{"name":"p"},"spec":{"serviceAccountName":"app","imagePullSecrets":[{"name":"pull"}],
-         "containers":[{"name":"c","image":"ghcr.io/o/a:1","ports":[{"containerPort":80}]}],"initContainers":[{"name":"i","image":"busybox"}]},
+         "containers":[{"name":"c","image":"ghcr.io/o/a:1","ports":[{"containerPort":80}]}],"initContainers":[{"name":"i","image":"busybox"}],
+         "ephemeralContainers":[{"name":"dbg","image":"busybox:1.36","targetContainerName":"c"}]},
          "status":{"phase":"Pending","containerStatuses":[{"name":"c","ready":false,"restartCount":0,
            "state":{"waiting":{"reason":"ImagePullBackOff","message":"Back-off pulling image"}}}]}}
         """.utf8)))
         #expect(pod.spec.containers.first?.image == "ghcr.io/o/a:1")
         #expect(pod.spec.initContainers.first?.image == "busybox")
+        #expect(pod.spec.ephemeralContainers.first?.image == "busybox:1.36")
+        #expect(pod.json["spec"]?["ephemeralContainers"]?.arrayValue?.first?["targetContainerName"] == "c")
         #expect(pod.status?.containerStatuses.first?.waitingReason == "ImagePullBackOff")
         #expect(pod.json["spec"]?["containers"]?.arrayValue?.first?["ports"] != nil)
 

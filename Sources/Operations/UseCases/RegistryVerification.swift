@@ -52,3 +52,26 @@ public struct ProbeVerifier: RegistryVerifying {
         }
     }
 }
+
+extension ProbeOutcome {
+    /// What `doctor --verify` makes of a registry's answer.
+    public init(_ result: ProbeResult) {
+        switch result {
+        case .ok: self = .ok
+        case .credentialsRejected, .credentialsRequired: self = .rejected
+        case .noPullPermission: self = .noPullPermission
+        case .unreachable, .tlsFailure: self = .unreachable(result.description)
+        case .notFound, .unexpected, .protocolError, .invalidRegistryKey: self = .other(result.description)
+        }
+    }
+}
+
+extension RegistryProber {
+    /// This prober as `doctor`'s probe closure.
+    public var pullCredentialProbe: PullCredentialProbe {
+        { [self] key, username, password, image in
+            ProbeOutcome(await probe(
+                registry: key, credential: Credential(username: username, password: password), image: try? ImageReference(parsing: image)))
+        }
+    }
+}

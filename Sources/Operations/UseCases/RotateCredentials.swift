@@ -165,7 +165,7 @@ public struct RotateCredentials: Sendable {
         for account in try await serviceAccountsReferencing(secretName) { lines.append("switch serviceaccount/\(account) imagePullSecrets: \(secretName) → \(newName)") }
         for workload in workloads { lines.append("switch \(workload) pod template imagePullSecrets: \(secretName) → \(newName)") }
         for field in fields { lines.append("set \(field) to \(newName) where it is \(secretName)") }
-        lines.append("wait up to \(waitTimeout) until no service account, pod template, field or pod references \(secretName)")
+        lines.append("wait up to \(GoDuration.format(seconds: waitTimeout.components.seconds)) until no service account, pod template, field or pod references \(secretName)")
         lines.append("delete \(namespace)/\(secretName), then revoke the old credentials at the provider")
         return lines
     }
