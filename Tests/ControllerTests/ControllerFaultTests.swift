@@ -29,7 +29,7 @@ struct ControllerFaultTests {
 
             sandbox.faults.failNext(4, verb: "create", resource: "secrets", status: 500)
             sandbox.faults.failNext(2, verb: "create", resource: "secrets", status: 429, retryAfterSeconds: 1)
-            sandbox.faults.failNext(6, verb: "update", resource: "serviceaccounts", status: 409)
+            sandbox.faults.failNext(6, verb: "patch", resource: "serviceaccounts", status: 409)
             _ = try await cluster.clusterPullSecret("storm", secretName: Self.secretName)
             let logs = CapturedLogs()
             try await cluster.withController(logger: logs.logger()) { _ in

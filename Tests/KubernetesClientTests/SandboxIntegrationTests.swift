@@ -296,6 +296,38 @@ func eventually(_ seconds: Double = 10, _ condition: () async throws -> Bool) as
             await run.value
         }
     }
+
+    @Test func informerStoresTransformedObjectsFromListAndWatch() async throws {
+        try await TestCluster.run { cluster in
+            // Two pages on the first list (page size 1), then a watched add and update.
+            _ = try await cluster.secrets.create(opaque("listed-a", labels: ["app": "x"]))
+            _ = try await cluster.secrets.create(opaque("listed-b", labels: ["app": "x"]))
+            let informer = Informer(cluster.secrets, labelSelector: ["app": "x"], pageSize: 1, transform: { secret in
+                var trimmed = Secret(metadata: ObjectMeta(name: secret.metadata.name, namespace: secret.metadata.namespace))
+                trimmed.metadata.resourceVersion = secret.metadata.resourceVersion
+                trimmed.metadata.labels["trimmed"] = "yes"
+                return trimmed
+            })
+            let handled = Mutex<[String]>([])
+            await informer.addHandler { note in
+                if case .updated(_, let s) = note { handled.withLock { $0.append("update \(s.name!) \(s.metadata.labels["trimmed"] ?? "no")") } }
+            }
+            let run = Task { await informer.run() }
+            await informer.waitUntilSynced()
+            var watched = try await cluster.secrets.create(opaque("watched", labels: ["app": "x"]))
+            watched.metadata.annotations["a"] = "1"
+            _ = try await cluster.secrets.update(watched)
+            #expect(try await eventually { handled.withLock { $0 } == ["update watched yes"] })
+            let cached = await informer.list()
+            #expect(cached.map(\.name) == ["listed-a", "listed-b", "watched"])
+            for secret in cached {
+                #expect(secret.metadata.labels == ["trimmed": "yes"], "\(secret.name ?? ""): stored untransformed")
+                #expect(secret.data.isEmpty && secret.metadata.annotations.isEmpty && secret.metadata.uid == nil)
+            }
+            run.cancel()
+            await run.value
+        }
+    }
 }
 
 /// Clients made for one sandbox test, shut down together at its end.

@@ -1,5 +1,8 @@
 // Carries out the planner's actions against the API server, from cached objects (no GETs on
-// the happy path); conflicts on service accounts are retried with a fresh read.
+// the happy path); conflicts on service accounts are retried with a fresh read. Cached objects
+// are projections (ClusterCaches.Projection), so existing objects are never PUT back whole: each
+// write is a merge patch of the fields regcred owns, carrying the cached resourceVersion, which
+// the API server treats as a precondition (409 Conflict when the object changed meanwhile).
 import Foundation
 import KubernetesClient
 import RegcredCore
@@ -50,10 +53,9 @@ struct ActionExecutor: Sendable {
         case .createSecret(let namespace, let name):
             try await create(namespace: namespace, name: name)
             result.created += 1
-        case .updateSecret(let namespace, _, _):
-            guard var current = secret else { throw Failure.other("secret vanished from the cache") }
-            apply(to: &current)
-            _ = try await client.resource(Secret.self, namespace: namespace).update(current)
+        case .updateSecret(let namespace, let name, _):
+            guard let current = secret else { throw Failure.other("secret vanished from the cache") }
+            _ = try await client.resource(Secret.self, namespace: namespace).patch(name, .merge(contentPatch(for: current)))
             result.updated += 1
         case .recreateSecret(let namespace, let name, let resourceVersion):
             try await delete(namespace: namespace, name: name, resourceVersion: resourceVersion, uid: secret?.metadata.uid)
@@ -99,7 +101,7 @@ struct ActionExecutor: Sendable {
         }
     }
 
-    /// Desired data, regcred's labels and the content hash; other labels and annotations stay.
+    /// A new secret: desired data, regcred's labels and the content hash.
     private func apply(to secret: inout Secret) {
         secret.type = DockerConfigFormat.dockerConfigJSON.secretType
         if let content = desired.content { secret.data = [DockerConfigFormat.dockerConfigJSON.secretKey: content] }
@@ -107,7 +109,34 @@ struct ActionExecutor: Sendable {
         for (key, value) in desired.annotations { secret.metadata.annotations[key] = value }
     }
 
-    /// Read-modify-update of `imagePullSecrets`; returns whether anything changed.
+    /// The update of a managed secret as a merge patch: the desired data (other data keys, which
+    /// the cache shows, are removed, so the secret holds exactly the pull secret), regcred's labels
+    /// and the content hash; other labels, annotations and fields stay as they are.
+    func contentPatch(for current: Secret) -> JSONValue {
+        var data: [String: JSONValue] = [:]
+        for key in current.data.keys { data[key] = .null }
+        if let content = desired.content { data[DockerConfigFormat.dockerConfigJSON.secretKey] = .string(content.base64EncodedString()) }
+        var metadata: [String: JSONValue] = [
+            "labels": .object(desired.labels.mapValues(JSONValue.string)),
+            "annotations": .object(desired.annotations.mapValues(JSONValue.string)),
+        ]
+        if let version = current.metadata.resourceVersion, !version.isEmpty { metadata["resourceVersion"] = .string(version) }
+        return .object(["metadata": .object(metadata), "data": .object(data)])
+    }
+
+    /// `imagePullSecrets` is atomic: the patch replaces the whole list, and the resourceVersion
+    /// it carries makes that safe against a concurrent edit (409, then a fresh read).
+    static func imagePullSecretsPatch(_ change: ImagePullSecretEdit, resourceVersion: String?) -> JSONValue {
+        var metadata: [String: JSONValue] = [
+            "annotations": .object([ManagedObjectMarkers.attachedAnnotation: change.attachedAnnotation.map(JSONValue.string) ?? .null]),
+        ]
+        if let resourceVersion, !resourceVersion.isEmpty { metadata["resourceVersion"] = .string(resourceVersion) }
+        // An empty list is removed, as the API server itself omits it.
+        let entries: JSONValue = change.names.isEmpty ? .null : .array(change.names.map { .object(["name": .string($0)]) })
+        return .object(["metadata": .object(metadata), "imagePullSecrets": entries])
+    }
+
+    /// Read-modify-patch of `imagePullSecrets`; returns whether anything changed.
     private func editServiceAccount(
         namespace: String, name: String, cached: ServiceAccount?,
         _ edit: @Sendable ([String], String?) -> ImagePullSecretEdit?
@@ -116,13 +145,11 @@ struct ActionExecutor: Sendable {
         var current = cached
         for _ in 0..<serviceAccountAttempts {
             if current == nil { current = try await accounts.get(name) }
-            guard var account = current else { return false }
+            guard let account = current else { return false }
             let names = account.imagePullSecrets.map(\.name)
             guard let change = edit(names, account.metadata.annotations[ManagedObjectMarkers.attachedAnnotation]) else { return false }
-            account.imagePullSecrets = change.names.map { LocalObjectReference(name: $0) }
-            account.metadata.annotations[ManagedObjectMarkers.attachedAnnotation] = change.attachedAnnotation
             do {
-                _ = try await accounts.update(account)
+                _ = try await accounts.patch(name, .merge(Self.imagePullSecretsPatch(change, resourceVersion: account.metadata.resourceVersion)))
                 return true
             } catch let error as KubeAPIError where error.reason == .conflict {
                 current = nil

@@ -36,10 +36,15 @@ public struct ResourceClient<Object: KubernetesObject>: Sendable {
     /// (a paginated list is a consistent snapshot at that version). When a continue token
     /// outlives the server's history (410 Expired), falls back to one unpaginated list, as
     /// client-go's pager does: the only way left to a consistent result.
-    public func listAll(_ options: ListOptions = ListOptions(), pageSize: Int = 500) async throws -> ObjectList<Object> {
+    /// `transform`, if given, is applied to each page's items as the page arrives (an informer
+    /// trimming what it caches), so that only one page of full objects is held at a time.
+    public func listAll(
+        _ options: ListOptions = ListOptions(), pageSize: Int = 500, transform: (@Sendable (Object) -> Object)? = nil
+    ) async throws -> ObjectList<Object> {
         var pageOptions = options
         pageOptions.limit = pageSize
         var first = try await list(pageOptions)
+        if let transform { first.items = first.items.map(transform) }
         var token = first.continueToken
         while let next = token {
             pageOptions.continueToken = next
@@ -52,10 +57,11 @@ public struct ResourceClient<Object: KubernetesObject>: Sendable {
                 whole.limit = nil
                 whole.continueToken = nil
                 var result = try await list(whole)
+                if let transform { result.items = result.items.map(transform) }
                 result.metadata.continue = nil
                 return result
             }
-            first.items += page.items
+            if let transform { first.items += page.items.lazy.map(transform) } else { first.items += page.items }
             token = page.continueToken
         }
         first.metadata.continue = nil

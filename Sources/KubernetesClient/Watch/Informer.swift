@@ -1,16 +1,23 @@
 // Informer: keeps a local, always-current copy of one resource (optionally filtered by
 // selectors) by listing and then watching, and tells handlers what changed. Re-watches from the
 // last resourceVersion when a connection drops, relists on 410 Gone, backs off on failures.
-// What the controller reads instead of polling the API server.
+// What the controller reads instead of polling the API server. An optional transform trims each
+// object before it is stored (as client-go's SetTransform), so a cache of 10,000 objects keeps
+// only the fields its reader needs.
 import Logging
 
 public actor Informer<Object: KubernetesObject> {
     public typealias Handler = @Sendable (InformerNotification<Object>) async -> Void
+    /// Applied to every listed and watched object before it is stored or handed to handlers.
+    /// Objects it returns are views for reading: never write one back whole (PUT), or the
+    /// fields it dropped are lost on the server; patch the fields you own instead.
+    public typealias Transform = @Sendable (Object) -> Object
 
     private let client: ResourceClient<Object>
     private let labelSelector: LabelQuery?
     private let fieldSelector: FieldSelector?
     private let pageSize: Int
+    private let transform: Transform?
     private let watchTimeoutSeconds: ClosedRange<Int>
     private let clock: KubeClock
     private let logger: Logger
@@ -29,11 +36,12 @@ public actor Informer<Object: KubernetesObject> {
     public init(_ client: ResourceClient<Object>, labelSelector: LabelQuery? = nil, fieldSelector: FieldSelector? = nil,
                 pageSize: Int = 500, watchTimeoutSeconds: ClosedRange<Int> = 300...600,
                 backoff: Backoff = Backoff(initial: .milliseconds(800), maximum: .seconds(30), multiplier: 2, jitter: 0.5),
-                logger: Logger? = nil) {
+                transform: Transform? = nil, logger: Logger? = nil) {
         self.client = client
         self.labelSelector = labelSelector
         self.fieldSelector = fieldSelector
         self.pageSize = pageSize
+        self.transform = transform
         self.watchTimeoutSeconds = watchTimeoutSeconds
         self.clock = client.client.clock
         self.logger = logger ?? client.client.logger
@@ -93,7 +101,9 @@ public actor Informer<Object: KubernetesObject> {
 
     private func relist() async throws {
         listCount += 1
-        let list = try await client.listAll(ListOptions(labelSelector: labelSelector, fieldSelector: fieldSelector), pageSize: pageSize)
+        // Trimmed page by page, so that the full objects of only one page are alive at a time.
+        let list = try await client.listAll(
+            ListOptions(labelSelector: labelSelector, fieldSelector: fieldSelector), pageSize: pageSize, transform: transform)
         let notifications = store.replace(with: list.items)
         state.listed(resourceVersion: list.metadata.resourceVersion)
         for notification in notifications { await notify(notification) }
@@ -119,7 +129,7 @@ public actor Informer<Object: KubernetesObject> {
                 switch action {
                 case .deliver:
                     delivered += 1
-                    if let notification = store.apply(event) { await notify(notification) }
+                    if let notification = store.apply(transformed(event)) { await notify(notification) }
                 case .skip:
                     delivered += 1
                 case .relist, .rewatch:
@@ -134,6 +144,16 @@ public actor Informer<Object: KubernetesObject> {
                 logger.info("informer watch ended", metadata: ["resource": "\(client.resource)", "error": "\(error)"])
             }
             return state.streamEnded(failed: true, deliveredEvents: delivered, random: clock.random())
+        }
+    }
+
+    private func transformed(_ event: WatchEvent<Object>) -> WatchEvent<Object> {
+        guard let transform else { return event }
+        switch event {
+        case .added(let object): return .added(transform(object))
+        case .modified(let object): return .modified(transform(object))
+        case .deleted(let object): return .deleted(transform(object))
+        case .bookmark, .error: return event
         }
     }
 
