@@ -11,7 +11,15 @@ final class MotoProcess: @unchecked Sendable {
     let input = Pipe()
     let port: Int
 
-    init() throws {
+    /// Starts moto; waiting for its first line blocks a dispatch thread, not one of the few
+    /// concurrency threads every other test needs.
+    static func start() async throws -> MotoProcess {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(with: Result { try MotoProcess() }) }
+        }
+    }
+
+    private init() throws {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("CredentialSourcesTests/Support/Python/moto_server.py")
         let output = Pipe()
@@ -30,9 +38,13 @@ final class MotoProcess: @unchecked Sendable {
         self.port = port
     }
 
-    func stop() {
+    /// Closes moto's stdin (the launcher exits on EOF), then SIGTERM; polls instead of blocking.
+    func stop() async {
         try? input.fileHandleForWriting.close()
-        process.waitUntilExit()
+        for attempt in 0..<100 where process.isRunning {
+            if attempt == 40 { process.terminate() }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
     }
 }
 
@@ -47,13 +59,13 @@ struct TokenSourceCommandTests {
 
     @Test("create --source ecr mints one token per region and prints a pull secret; no secret key in any output")
     func createFromECR() async throws {
-        let moto = try MotoProcess()
-        defer { moto.stop() }
+        let moto = try await MotoProcess.start()
         let outcome = try await TemporaryDirectory.with { directory in
             try await RegcredProcess(in: directory).run(
                 ["create", "ecr-pull", "--source", "ecr", "--region", "us-east-1", "--region", "eu-west-1", "-o", "dockerconfigjson"],
                 environment: Self.environment(moto))
         }
+        await moto.stop()
         #expect(outcome.status == 0, "\(outcome.summary)")
         let config = try #require(try JSONSerialization.jsonObject(with: outcome.standardOutputData) as? [String: Any])
         let auths = try #require(config["auths"] as? [String: Any])
@@ -64,8 +76,7 @@ struct TokenSourceCommandTests {
 
     @Test("credential-provider answers a kubelet request for an ECR image with the matching entry")
     func credentialProvider() async throws {
-        let moto = try MotoProcess()
-        defer { moto.stop() }
+        let moto = try await MotoProcess.start()
         // moto's registry host for the default account.
         let image = "123456789012.dkr.ecr.us-east-1.amazonaws.com/team/app:v1"
         let request = #"{"apiVersion":"credentialprovider.kubelet.k8s.io/v1","kind":"CredentialProviderRequest","image":"\#(image)"}"#
@@ -73,6 +84,7 @@ struct TokenSourceCommandTests {
             try await RegcredProcess(in: directory).run(
                 ["credential-provider", "--source", "ecr", "--region", "us-east-1"], standardInput: request, environment: Self.environment(moto))
         }
+        await moto.stop()
         #expect(outcome.status == 0, "\(outcome.summary)")
         let response = try #require(try JSONSerialization.jsonObject(with: outcome.standardOutputData) as? [String: Any])
         #expect(response["kind"] as? String == "CredentialProviderResponse")

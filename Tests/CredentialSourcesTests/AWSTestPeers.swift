@@ -38,8 +38,15 @@ enum BotocoreSigner {
         var timestamp: String
     }
 
-    static func authorizations(_ cases: [Case]) throws -> [String] {
-        let output = try runPython(script: TestSupport.script("botocore_sign.py"), arguments: [], input: try JSONEncoder().encode(cases))
+    /// Runs botocore on a dispatch thread: waiting for Python must not hold one of the few
+    /// concurrency threads that every other test needs.
+    static func authorizations(_ cases: [Case]) async throws -> [String] {
+        let input = try JSONEncoder().encode(cases)
+        let output = try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try runPython(script: TestSupport.script("botocore_sign.py"), arguments: [], input: input) })
+            }
+        }
         return try JSONDecoder().decode([String].self, from: output)
     }
 }

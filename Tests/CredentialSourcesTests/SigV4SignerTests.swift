@@ -107,13 +107,13 @@ struct SigV4SignerTests {
     ]
 
     @Test("signatures equal botocore's for a table of requests", arguments: examples)
-    func matchesBotocore(example: Example) throws {
+    func matchesBotocore(example: Example) async throws {
         let date = Date(timeIntervalSince1970: 1_767_323_045)  // 2026-01-02T03:04:05Z
         let request = SigV4Request(method: example.method, url: example.url, headers: example.headers, body: Data(example.body.utf8))
         let ours = Self.signer(token: example.token, region: example.region, service: example.service).authorization(for: request, at: date)
         var components = URLComponents(url: example.url, resolvingAgainstBaseURL: false)!
         components.percentEncodedQuery = nil
-        let reference = try BotocoreSigner.authorizations([
+        let reference = try await BotocoreSigner.authorizations([
             BotocoreSigner.Case(
                 method: example.method, url: components.url!.absoluteString, query: example.query.map { [$0.0, $0.1] },
                 headers: example.headers.map { [$0.0, $0.1] }, body: Data(example.body.utf8).base64EncodedString(), region: example.region,
