@@ -189,16 +189,19 @@ let package = Package(
         .testTarget(
             name: "RegistryProbeTests",
             dependencies: [
-                "RegistryProbe", "RegcredCore",
+                "RegistryProbe", "RegcredCore", "TestPeers",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
+        // Test support shared by the test targets: child processes, temporary directories, a
+        // throw-away CA, OCI layouts, free ports.
+        .target(name: "TestPeers", path: "Tests/TestPeers"),
         .testTarget(
             name: "CLITests",
-            dependencies: ["RegcredCore", "regcred", "KubeSandbox"]
+            dependencies: ["RegcredCore", "regcred", "KubeSandbox", "TestPeers"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,6 +1,7 @@
 // Bad input of every kind: one `error: …` line on stderr, the documented exit code, nothing on
 // stdout, no password in any message, and an --in-place file left byte-identical.
 import Foundation
+import TestPeers
 import RegcredCore
 import Testing
 

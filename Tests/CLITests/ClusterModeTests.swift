@@ -1,6 +1,7 @@
 // The CLI against a cluster, only through a kubeconfig: KubeSandbox by default, the cluster in
 // REGCRED_E2E_KUBECONFIG when set (each test works in its own namespace and deletes it).
 import Foundation
+import TestPeers
 import KubeSandbox
 import RegcredCore
 import Testing

@@ -1,6 +1,7 @@
 // `regcred doctor` end to end: objects created with kubectl in a cluster reached through a
 // kubeconfig (KubeSandbox, or REGCRED_E2E_KUBECONFIG), the built binary diagnosing them.
 import Foundation
+import TestPeers
 import RegcredCore
 import Testing
 

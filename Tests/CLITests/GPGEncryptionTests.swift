@@ -1,6 +1,7 @@
 // --encrypt gpg:RECIPIENT: output is ASCII-armoured, decrypts (with a real gpg and a
 // throw-away key) to exactly the unencrypted output, and gpg failures are exit 69 with nothing printed.
 import Foundation
+import TestPeers
 import RegcredCore
 import Testing
 

@@ -1,6 +1,7 @@
 // `regcred create` must produce what `kubectl create secret docker-registry` produces for the
 // same inputs: same Secret kind, type, name and namespace, and an equal decoded .dockerconfigjson.
 import Foundation
+import TestPeers
 import RegcredCore
 import Testing
 

@@ -1,6 +1,7 @@
 // The docker configs regcred writes work with a real registry and a real client: a Debian
 // docker-registry (htpasswd + TLS from a throw-away CA, on 127.0.0.1) and skopeo --authfile.
 import Foundation
+import TestPeers
 import RegcredCore
 import Testing
 

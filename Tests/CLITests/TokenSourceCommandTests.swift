@@ -2,6 +2,7 @@
 // from moto_server on 127.0.0.1 (SigV4-signed, credentials from the environment, as the AWS chain
 // reads them) and prints a pull secret or a kubelet CredentialProviderResponse.
 import Foundation
+import TestPeers
 import Testing
 
 /// moto_server through the launcher the CredentialSources tests use (it prints its port and

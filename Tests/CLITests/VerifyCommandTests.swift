@@ -1,6 +1,7 @@
 // `regcred verify --file` against a real docker-registry (htpasswd + TLS from a throw-away CA):
 // one row per entry, exit 0 when all pass, 1 when one fails, never a password in the output.
 import Foundation
+import TestPeers
 import RegcredCore
 import Testing
 

@@ -320,9 +320,10 @@ struct LeaseElectorTests {
     @Test("of two electors started together exactly one leads, and the lease names it")
     func oneOfTwoLeads() async throws {
         let cluster = try await ElectionSandbox.start()
-        // Durations long enough that a busy machine does not make the leader step down.
-        let a = try cluster.elector("a", lease: .seconds(4), renew: .seconds(3))
-        let b = try cluster.elector("b", lease: .seconds(4), renew: .seconds(3))
+        // Durations long enough that a busy machine does not make the leader step down: a full
+        // test run keeps both cores busy (moto, registries, fuzzing) for seconds at a time.
+        let a = try cluster.elector("a", lease: .seconds(12), renew: .seconds(10))
+        let b = try cluster.elector("b", lease: .seconds(12), renew: .seconds(10))
         let logA = WorkLog(), logB = WorkLog()
         let runA = Task { try await a.run(whileLeading: logA.work) }
         let runB = Task { try await b.run(whileLeading: logB.work) }
@@ -341,7 +342,7 @@ struct LeaseElectorTests {
         let leader = await a.isLeader ? "a" : "b"
         let lease = try #require(try await cluster.lease())
         #expect(lease.spec.holderIdentity == leader)
-        #expect(lease.spec.leaseDurationSeconds == 4)
+        #expect(lease.spec.leaseDurationSeconds == 12)
         #expect(lease.spec.leaseTransitions == 0)
         #expect(logA.started + logB.started == 1)
 

@@ -1,5 +1,6 @@
 // The probe against a real docker-registry with htpasswd (Basic) auth over TLS from a throw-away CA.
 import Foundation
+import TestPeers
 import RegcredCore
 import RegistryProbe
 import Testing

@@ -2,6 +2,7 @@
 // parser must never crash, and must answer every input with a result or their own typed error.
 // The seed is fixed, so a failure reproduces; the failing input is printed.
 import Foundation
+import TestPeers
 import RegcredCore
 import RegistryProbe
 import Testing

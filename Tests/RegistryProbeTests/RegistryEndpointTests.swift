@@ -1,4 +1,5 @@
 // Which host a docker config key's probe talks to, and which hosts --insecure-registry covers.
+import TestPeers
 import RegistryProbe
 import Testing
 

@@ -1,6 +1,7 @@
 // The Bearer flow checked by a real docker-registry with token auth, backed by a token issuer
 // that signs RS256 JWTs: repository scopes decide who may pull what.
 import Foundation
+import TestPeers
 import RegcredCore
 import RegistryProbe
 import Testing

@@ -1,5 +1,6 @@
 // The WWW-Authenticate parser reads what registries and proxies really send, and refuses the rest
 // with an error that names the spot.
+import TestPeers
 import RegistryProbe
 import Testing
 

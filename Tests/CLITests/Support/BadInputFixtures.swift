@@ -1,6 +1,7 @@
 // Documents for the bad-input tests: a valid pull secret and the broken variants the CLI must
 // refuse. Every one carries the same canary password, which must never reach stderr.
 import Foundation
+import TestPeers
 import Testing
 
 enum BadInputFixtures {

@@ -1,5 +1,6 @@
 // Standard base64 decoding that fails loudly, for values the CLI printed.
 import Foundation
+import TestPeers
 
 enum Base64Text {
     static func decode(_ text: String) throws -> Data {

@@ -1,5 +1,6 @@
 // A throw-away GNUPGHOME with one freshly generated key pair, for encrypt/decrypt round trips.
 import Foundation
+import TestPeers
 
 struct GPGHome {
     let directory: URL

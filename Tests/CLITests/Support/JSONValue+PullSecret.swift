@@ -1,5 +1,6 @@
 // Reading a pull secret's payload out of a Secret (JSON) and a docker config's entries.
 import Foundation
+import TestPeers
 import RegcredCore
 
 extension JSONValue {

@@ -1,6 +1,7 @@
 // kubectl as the reference implementation of `create secret docker-registry`, run offline
 // (--dry-run=client, an empty kubeconfig, a HOME of its own).
 import Foundation
+import TestPeers
 
 enum Kubectl {
     static var isInstalled: Bool { InstalledTool.find("kubectl") != nil }

@@ -1,6 +1,7 @@
 // A real Docker distribution registry (Debian's docker-registry) for one test: htpasswd
 // (bcrypt) authentication, TLS from a throw-away CA, listening only on 127.0.0.1.
 import Foundation
+import TestPeers
 
 #if canImport(Glibc)
     import Glibc

@@ -1,6 +1,7 @@
 // Where the regcred executable under test is: REGCRED_BIN, else beside the test bundle, else
 // .build/debug/regcred under the package root.
 import Foundation
+import TestPeers
 
 enum RegcredBinary {
     static func locate(filePath: String = #filePath) throws -> URL {

@@ -1,6 +1,7 @@
 // Runs the built regcred binary the way a user's shell would, but isolated: a clean
 // environment, a HOME of its own, the test's temporary directory as working directory.
 import Foundation
+import TestPeers
 
 struct RegcredProcess {
     let executable: URL

@@ -1,6 +1,7 @@
 // Reads one `data` value out of a Secret manifest printed as YAML, without a YAML library
 // (and without regcred's own parser): Secret data values are single-line base64 scalars.
 import Foundation
+import TestPeers
 import RegcredCore
 
 enum SecretManifestYAML {

@@ -1,6 +1,7 @@
 // skopeo as a real consumer of the docker config files regcred writes (`--authfile`),
 // trusting the test registry's CA over real TLS.
 import Foundation
+import TestPeers
 
 struct Skopeo {
     private let executable: URL

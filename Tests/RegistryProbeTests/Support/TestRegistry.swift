@@ -3,6 +3,7 @@
 // backed by a TokenIssuer). Modelled on Tests/CLITests/Support/LocalRegistry.swift; test targets
 // cannot share sources, so the process helpers in this folder are copies of CLITests' support.
 import Foundation
+import TestPeers
 
 #if canImport(Glibc)
     import Glibc

@@ -5,6 +5,7 @@
 import Crypto
 import _CryptoExtras
 import Foundation
+import TestPeers
 import Hummingbird
 import Logging
 import NIOCore

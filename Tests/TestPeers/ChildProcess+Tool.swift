@@ -5,7 +5,7 @@ import Foundation
 extension ChildProcess {
     /// Runs the installed tool `name` in a clean environment and throws unless it exits 0.
     @discardableResult
-    static func runTool(
+    public static func runTool(
         _ name: String, _ arguments: [String], standardInput: Data? = nil, home: URL,
         extraEnvironment: [String: String] = [:], currentDirectory: URL? = nil
     ) async throws -> ProcessOutcome {

@@ -8,10 +8,10 @@ import Foundation
     import Darwin
 #endif
 
-enum ChildProcess {
+public enum ChildProcess {
     /// The environment every child starts from: PATH and a HOME of the test's own, nothing else
     /// (no KUBECONFIG, no DOCKER_CONFIG, no REGISTRY_AUTH_FILE, no GNUPGHOME of the user's).
-    static func cleanEnvironment(home: URL) -> [String: String] {
+    public static func cleanEnvironment(home: URL) -> [String: String] {
         let path =
             ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
         return ["PATH": path, "HOME": home.path]
@@ -19,7 +19,7 @@ enum ChildProcess {
 
     /// Runs `executable` and waits for it to exit. A process still running after `timeout` is
     /// terminated (the timeout only guards against a hung test; no assertion depends on it).
-    static func run(
+    public static func run(
         _ executable: URL,
         arguments: [String],
         standardInput: Data? = nil,
@@ -92,11 +92,11 @@ private final class WatchedProcess: @unchecked Sendable {
     private var watchdog: Task<Void, Never>?
     private var didFire = false
 
-    init(_ process: Process) { self.process = process }
+    public init(_ process: Process) { self.process = process }
 
-    var fired: Bool { lock.withLock { didFire } }
+    public var fired: Bool { lock.withLock { didFire } }
 
-    func arm(timeout: Duration) {
+    public func arm(timeout: Duration) {
         let task = Task { [self] in
             do { try await Task.sleep(for: timeout) } catch { return }
             lock.withLock { didFire = true }
@@ -105,7 +105,7 @@ private final class WatchedProcess: @unchecked Sendable {
         lock.withLock { watchdog = task }
     }
 
-    func disarm() {
+    public func disarm() {
         lock.withLock { watchdog }?.cancel()
     }
 }

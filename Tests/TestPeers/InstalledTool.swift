@@ -1,9 +1,9 @@
 // Finds the external programs the tests drive (kubectl, skopeo, gpg …) on PATH.
 import Foundation
 
-enum InstalledTool {
+public enum InstalledTool {
     /// The first executable called `name` on this process's PATH, or nil.
-    static func find(_ name: String) -> URL? {
+    public static func find(_ name: String) -> URL? {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
         for directory in path.split(separator: ":") where !directory.isEmpty {
             let candidate = URL(filePath: String(directory)).appending(path: name)
@@ -13,7 +13,7 @@ enum InstalledTool {
     }
 
     /// Like `find`, but a missing tool is an error that says how to get it.
-    static func require(_ name: String) throws -> URL {
+    public static func require(_ name: String) throws -> URL {
         guard let url = find(name) else { throw TestSupportError.toolMissing(name) }
         return url
     }

@@ -1,7 +1,7 @@
 // Why the test scaffolding (not the code under test) could not do its part.
 import Foundation
 
-enum TestSupportError: Error, CustomStringConvertible {
+public enum TestSupportError: Error, CustomStringConvertible {
     case toolMissing(String)
     case regcredNotBuilt(searched: [String])
     case toolFailed(String, ProcessOutcome)
@@ -9,7 +9,7 @@ enum TestSupportError: Error, CustomStringConvertible {
     case noFreePort(errno: Int32)
     case unexpectedOutput(String)
 
-    var description: String {
+    public var description: String {
         switch self {
         case .toolMissing(let name):
             "\(name) is not installed; scripts/test installs every test dependency"

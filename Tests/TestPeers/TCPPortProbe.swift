@@ -7,9 +7,9 @@ import Foundation
     import Darwin
 #endif
 
-enum TCPPortProbe {
+public enum TCPPortProbe {
     /// True if a TCP connection to 127.0.0.1:`port` is accepted right now.
-    static func accepts(port: Int) -> Bool {
+    public static func accepts(port: Int) -> Bool {
         #if canImport(Glibc)
             let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #else
@@ -28,7 +28,7 @@ enum TCPPortProbe {
 
     /// Polls until the port accepts (true), `stillStarting` turns false, or a generous
     /// `limit` passes (false). The limit guards against a hung test, nothing more.
-    static func waitUntilAccepting(
+    public static func waitUntilAccepting(
         port: Int, limit: Duration = .seconds(60), stillStarting: () -> Bool
     ) async throws -> Bool {
         let deadline = ContinuousClock.now.advanced(by: limit)

@@ -1,12 +1,12 @@
 // A directory that exists for the length of one closure and is removed afterwards.
 import Foundation
 
-struct TemporaryDirectory: Sendable {
-    let url: URL
+public struct TemporaryDirectory: Sendable {
+    public let url: URL
 
     /// Runs `body` with a fresh, private (0700) directory and removes it afterwards, whether
     /// `body` returns or throws.
-    static func with<T>(_ body: (TemporaryDirectory) async throws -> T) async throws -> T {
+    public static func with<T>(_ body: (TemporaryDirectory) async throws -> T) async throws -> T {
         // Kept short: gpg-agent puts its sockets under GNUPGHOME, and socket paths are limited.
         let url = URL(filePath: "/tmp").appending(
             path: "rc-\(UUID().uuidString.prefix(12))", directoryHint: .isDirectory)
@@ -16,18 +16,18 @@ struct TemporaryDirectory: Sendable {
         return try await body(TemporaryDirectory(url: url))
     }
 
-    func file(_ name: String) -> URL { url.appending(path: name) }
+    public func file(_ name: String) -> URL { url.appending(path: name) }
 
-    func path(_ name: String) -> String { file(name).path }
+    public func path(_ name: String) -> String { file(name).path }
 
     /// Writes `contents` to `name` (no newline added) and returns the file's path.
     @discardableResult
-    func write(_ contents: String, to name: String) throws -> String {
+    public func write(_ contents: String, to name: String) throws -> String {
         try write(Data(contents.utf8), to: name)
     }
 
     @discardableResult
-    func write(_ contents: Data, to name: String) throws -> String {
+    public func write(_ contents: Data, to name: String) throws -> String {
         let target = file(name)
         try FileManager.default.createDirectory(
             at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -35,10 +35,10 @@ struct TemporaryDirectory: Sendable {
         return target.path
     }
 
-    func read(_ name: String) throws -> Data { try Data(contentsOf: file(name)) }
+    public func read(_ name: String) throws -> Data { try Data(contentsOf: file(name)) }
 
     /// Creates (if needed) and returns a private subdirectory.
-    func makeDirectory(_ name: String) throws -> URL {
+    public func makeDirectory(_ name: String) throws -> URL {
         let directory = url.appending(path: name, directoryHint: .isDirectory)
         try FileManager.default.createDirectory(
             at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])

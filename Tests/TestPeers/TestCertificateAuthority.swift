@@ -1,16 +1,16 @@
 // A throw-away CA and a server certificate for 127.0.0.1 signed by it, made with openssl.
 import Foundation
 
-struct TestCertificateAuthority {
+public struct TestCertificateAuthority {
     /// The CA certificate, to be trusted by clients.
-    let caCertificate: URL
-    let serverCertificate: URL
-    let serverKey: URL
+    public let caCertificate: URL
+    public let serverCertificate: URL
+    public let serverKey: URL
     /// A directory holding only `ca.crt`: the layout `skopeo --cert-dir` expects.
-    let clientTrustDirectory: URL
+    public let clientTrustDirectory: URL
 
     /// Makes the CA and a server certificate with subjectAltName IP:127.0.0.1 in `directory`.
-    static func make(in directory: URL, home: URL) async throws -> TestCertificateAuthority {
+    public static func make(in directory: URL, home: URL) async throws -> TestCertificateAuthority {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         func file(_ name: String) -> String { directory.appending(path: name).path }
         let ecKey = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]

@@ -7,8 +7,8 @@ import Foundation
     import Darwin
 #endif
 
-enum LoopbackAddress {
-    static func make(port: Int) -> sockaddr_in {
+public enum LoopbackAddress {
+    public static func make(port: Int) -> sockaddr_in {
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port)).bigEndian

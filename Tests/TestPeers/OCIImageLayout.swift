@@ -2,11 +2,11 @@
 // and manifest, config and one layer as content-addressed blobs), for skopeo to push.
 import Foundation
 
-enum OCIImageLayout {
+public enum OCIImageLayout {
     /// Writes an image whose single layer holds `hello.txt` to `directory`, tagged `tag`
     /// (`oci:DIRECTORY:TAG`). Returns the manifest digest (`sha256:…`).
     @discardableResult
-    static func write(to directory: URL, tag: String, greeting: String, home: URL) async throws -> String {
+    public static func write(to directory: URL, tag: String, greeting: String, home: URL) async throws -> String {
         let blobs = directory.appending(path: "blobs/sha256", directoryHint: .isDirectory)
         try FileManager.default.createDirectory(at: blobs, withIntermediateDirectories: true)
 

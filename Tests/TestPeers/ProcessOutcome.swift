@@ -1,24 +1,24 @@
 // What a finished child process left behind: its exit status and everything it printed.
 import Foundation
 
-struct ProcessOutcome: Sendable {
+public struct ProcessOutcome: Sendable {
     /// The exit code, or 128 + the signal number when a signal ended the process (as shells report it).
-    let status: Int32
-    let standardOutputData: Data
-    let standardErrorData: Data
+    public let status: Int32
+    public let standardOutputData: Data
+    public let standardErrorData: Data
     /// True when the watchdog had to stop the process because it ran past its timeout.
-    let timedOut: Bool
+    public let timedOut: Bool
 
-    var standardOutput: String { String(decoding: standardOutputData, as: UTF8.self) }
-    var standardError: String { String(decoding: standardErrorData, as: UTF8.self) }
+    public var standardOutput: String { String(decoding: standardOutputData, as: UTF8.self) }
+    public var standardError: String { String(decoding: standardErrorData, as: UTF8.self) }
 
     /// The non-empty lines written to standard error.
-    var standardErrorLines: [Substring] {
+    public var standardErrorLines: [Substring] {
         standardError.split(separator: "\n", omittingEmptySubsequences: true)
     }
 
     /// A short account for failure messages: status and both streams.
-    var summary: String {
+    public var summary: String {
         "status \(status)\(timedOut ? " (timed out)" : "")\n--- stdout ---\n\(standardOutput)\n--- stderr ---\n\(standardError)"
     }
 }

@@ -7,10 +7,10 @@ import Foundation
     import Darwin
 #endif
 
-enum FreePort {
+public enum FreePort {
     /// Binds port 0 on 127.0.0.1, reads back the port the kernel chose, and closes the socket.
     /// Another process could take the port before the caller binds it; callers retry on that.
-    static func pick() throws -> Int {
+    public static func pick() throws -> Int {
         #if canImport(Glibc)
             let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #else
