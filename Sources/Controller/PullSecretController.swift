@@ -1,6 +1,7 @@
-// PullSecretController: informers feed a keyed work queue (ClusterPullSecret names); workers
-// run the reconciler. Handlers only enqueue — no decision is made on an event — so a burst of
-// events for one ClusterPullSecret becomes one pass.
+// PullSecretController: informers feed a keyed work queue (ClusterPullSecret names, each with
+// the namespaces its events concern); workers run the reconciler. Handlers only enqueue — no
+// decision is made on an event — so a burst of events for one ClusterPullSecret becomes one pass,
+// and events about a namespace make a pass over that namespace only.
 import CredentialSources
 import Foundation
 import KubernetesClient
@@ -11,7 +12,7 @@ import RegcredCore
 public final class PullSecretController: Sendable {
     public let caches: ClusterCaches
     public let reconciler: PullSecretReconciler
-    public let queue: WorkQueue<String>
+    public let queue: WorkQueue<String, PassScope>
     public let metrics: ControllerMetrics
     private let controllerNamespace: String
     private let logger: Logger
@@ -31,7 +32,7 @@ public final class PullSecretController: Sendable {
         self.metrics = metrics
         self.controllerNamespace = controllerNamespace
         self.logger = logger
-        let queue = WorkQueue<String>()
+        let queue = WorkQueue<String, PassScope>()
         self.queue = queue
         var context = sources ?? SourceContext(http: .shared)
         let sourceSecrets = caches.sourceSecrets
@@ -51,24 +52,25 @@ public final class PullSecretController: Sendable {
     public func registerHandlers() async {
         let queue = self.queue
         let caches = self.caches
-        @Sendable func enqueueAll() async {
+        @Sendable func enqueueAll(for namespace: String) async {
             for resource in await caches.clusterPullSecrets.store.objects.values {
-                if let name = resource.metadata.name { await queue.add(name) }
+                if let name = resource.metadata.name { await queue.add(name, scope: .namespace(namespace)) }
             }
         }
         await caches.clusterPullSecrets.addHandler { notification in
-            if let name = notification.key.name as String? { await queue.add(name) }
+            // Our own status writes change nothing a pass reads (controller-runtime's
+            // GenerationChangedPredicate): without this, every status patch after a pass over one
+            // namespace would ask for a pass over all of them.
+            if case .updated(let old, let new) = notification, Self.onlyStatusChanged(from: old, to: new) { return }
+            await queue.add(notification.key.name)
         }
         // A namespace or service account appearing or changing may concern every ClusterPullSecret.
-        await caches.namespaces.addHandler { _ in await enqueueAll() }
-        await caches.serviceAccounts.addHandler { _ in await enqueueAll() }
+        await caches.namespaces.addHandler { notification in await enqueueAll(for: notification.object.name) }
+        await caches.serviceAccounts.addHandler { notification in await enqueueAll(for: notification.object.namespace) }
         // A managed secret edited or deleted: its owner repairs it.
         await caches.managedSecrets.addHandler { notification in
-            let secret: Secret
-            switch notification {
-            case .added(let object), .updated(_, let object), .deleted(let object, _): secret = object
-            }
-            if let owner = secret.metadata.labels[ManagedObjectMarkers.ownerLabel] { await queue.add(owner) }
+            let secret = notification.object
+            if let owner = secret.owner { await queue.add(owner, scope: .namespace(secret.namespace)) }
         }
         // A source secret changed (a new token, a rotated key): the ClusterPullSecrets that read
         // it fetch again and roll the result out.
@@ -85,6 +87,14 @@ public final class PullSecretController: Sendable {
         }
     }
 
+    /// Same generation (the spec is unchanged), deletion and finalizers: only status or metadata
+    /// a pass does not read changed.
+    static func onlyStatusChanged(from old: ClusterPullSecret, to new: ClusterPullSecret) -> Bool {
+        old.metadata.generation != nil && old.metadata.generation == new.metadata.generation
+            && old.metadata.deletionTimestamp == new.metadata.deletionTimestamp
+            && old.metadata.finalizers == new.metadata.finalizers
+    }
+
     public func runInformers() async {
         await caches.run()
     }
@@ -99,17 +109,17 @@ public final class PullSecretController: Sendable {
     }
 
     private func work() async {
-        while let name = await queue.next() {
+        while let (name, scope) = await queue.next().map({ ($0.key, $0.scope) }) {
             let started = ContinuousClock.now
             var succeeded = true
             do {
-                switch try await reconciler.reconcile(name: name) {
+                switch try await reconciler.reconcile(name: name, scope: scope) {
                 case .done:
                     await queue.forget(name)
                 case .retry(let result):
                     succeeded = false
                     logger.warning("some namespaces failed; retrying", metadata: ["clusterpullsecret": "\(name)", "failed": "\(result.failures.count)"])
-                    await queue.addAfterFailure(name)
+                    await queue.addAfterFailure(name, scope: .covering(result.failures.map(\.namespace)))
                 case .recheck(let delay, _):
                     await queue.forget(name)
                     await queue.add(name, after: delay)
@@ -117,7 +127,7 @@ public final class PullSecretController: Sendable {
             } catch {
                 succeeded = false
                 logger.warning("reconcile failed; retrying", metadata: ["clusterpullsecret": "\(name)", "error": "\(error)"])
-                await queue.addAfterFailure(name)
+                await queue.addAfterFailure(name, scope: scope)
             }
             metrics.recordReconcile(clusterPullSecret: name, succeeded: succeeded, duration: ContinuousClock.now - started)
             await queue.done(name)

@@ -1,15 +1,26 @@
 // WorkQueue: client-go's workqueue semantics as an actor. A key is queued at most once while
 // waiting, is never handed to two workers at once (a key added while being processed is
 // queued again when the worker is done), and comes back after a per-key exponential backoff
-// when it fails.
+// when it fails. Unlike client-go's, each key carries a scope: what part of the key's work the
+// adds asked for, merged while the key waits, so that an event about one namespace asks for a
+// pass over that namespace rather than over all of them.
 
-public actor WorkQueue<Key: Hashable & Sendable> {
+/// The part of a key's work that adds ask for; merged while the key waits.
+public protocol WorkScope: Sendable {
+    /// All of the key's work: what an add without a scope asks for.
+    static var all: Self { get }
+    func merged(with other: Self) -> Self
+}
+
+public actor WorkQueue<Key: Hashable & Sendable, Scope: WorkScope> {
     private var queue: [Key] = []
     private var head = 0
     private var dirty: Set<Key> = []
     private var processing: Set<Key> = []
+    /// What the adds since the key was last handed out asked for.
+    private var scopes: [Key: Scope] = [:]
     private var failures: [Key: Int] = [:]
-    private var waiters: [CheckedContinuation<Key?, Never>] = []
+    private var waiters: [CheckedContinuation<(key: Key, scope: Scope)?, Never>] = []
     private var isShutDown = false
     private let backoff: ItemBackoff
     private let clock: any Clock<Duration>
@@ -22,36 +33,43 @@ public actor WorkQueue<Key: Hashable & Sendable> {
     /// Number of keys waiting (not counting those being processed), for the queue-depth metric.
     public var depth: Int { queue.count - head }
 
-    public func add(_ key: Key) {
-        guard !isShutDown, !dirty.contains(key) else { return }
+    public func add(_ key: Key, scope: Scope = .all) {
+        guard !isShutDown else { return }
+        scopes[key] = scopes[key].map { $0.merged(with: scope) } ?? scope
+        enqueue(key)
+    }
+
+    private func enqueue(_ key: Key) {
+        guard !dirty.contains(key) else { return }
         dirty.insert(key)
         guard !processing.contains(key) else { return }
         if let waiter = waiters.first {
             waiters.removeFirst()
             dirty.remove(key)
             processing.insert(key)
-            waiter.resume(returning: key)
+            waiter.resume(returning: (key, takeScope(key)))
         } else {
             queue.append(key)
         }
     }
 
-    /// Adds the key after its backoff; each call without a `forget` doubles the delay.
-    public func addAfterFailure(_ key: Key) {
-        let attempts = failures[key, default: 0]
-        failures[key] = attempts + 1
-        let delay = backoff.delay(afterFailures: attempts)
-        Task { [clock] in
-            try? await clock.sleep(for: delay)
-            self.add(key)
-        }
+    private func takeScope(_ key: Key) -> Scope {
+        scopes.removeValue(forKey: key) ?? .all
     }
 
-    /// Adds the key once `delay` has passed (a planned second look, not a failure).
-    public func add(_ key: Key, after delay: Duration) {
+    /// Adds the key after its backoff; each call without a `forget` doubles the delay.
+    public func addAfterFailure(_ key: Key, scope: Scope = .all) {
+        let attempts = failures[key, default: 0]
+        failures[key] = attempts + 1
+        add(key, scope: scope, after: backoff.delay(afterFailures: attempts))
+    }
+
+    /// Adds the key once `delay` has passed (a planned second look, not a failure). The scope
+    /// joins the key's pending scope only then, so an earlier pass does not use it up.
+    public func add(_ key: Key, scope: Scope = .all, after delay: Duration) {
         Task { [clock] in
             try? await clock.sleep(for: delay)
-            self.add(key)
+            self.add(key, scope: scope)
         }
     }
 
@@ -62,8 +80,9 @@ public actor WorkQueue<Key: Hashable & Sendable> {
 
     public func failureCount(_ key: Key) -> Int { failures[key, default: 0] }
 
-    /// The next key to process, waiting for one; nil once the queue is shut down.
-    public func next() async -> Key? {
+    /// The next key to process and the scope asked for, waiting for one; nil once the queue is
+    /// shut down.
+    public func next() async -> (key: Key, scope: Scope)? {
         if head < queue.count {
             let key = queue[head]
             head += 1
@@ -73,18 +92,19 @@ public actor WorkQueue<Key: Hashable & Sendable> {
             }
             dirty.remove(key)
             processing.insert(key)
-            return key
+            return (key, takeScope(key))
         }
         if isShutDown { return nil }
         return await withCheckedContinuation { waiters.append($0) }
     }
 
-    /// Marks the key processed; if it was added meanwhile, it is queued again.
+    /// Marks the key processed; if it was added meanwhile, it is queued again with what those
+    /// adds asked for.
     public func done(_ key: Key) {
         processing.remove(key)
         if dirty.contains(key) {
             dirty.remove(key)
-            add(key)
+            enqueue(key)
         }
     }
 

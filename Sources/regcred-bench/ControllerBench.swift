@@ -25,7 +25,7 @@ final class Progress: Sendable {
         var probeSecret: [String: ContinuousClock.Instant] = [:]
         var probeEntry: [String: ContinuousClock.Instant] = [:]
         // Rotation.
-        var oldHash: String?
+        var oldHash: ContentDigest?
         var rotated = Set<String>()
         var rotationTarget = 0
         var rotatedAt: ContinuousClock.Instant?
@@ -40,26 +40,26 @@ final class Progress: Sendable {
         state = Mutex(initial)
     }
 
-    func secretSeen(_ secret: Secret) {
+    func secretSeen(_ secret: CachedManagedSecret) {
         let now = clock.now
         state.withLock { s in
-            guard secret.metadata.name == s.secretName, let ns = secret.metadata.namespace else { return }
+            guard secret.name == s.secretName else { return }
+            let ns = secret.namespace
             s.withSecret.insert(ns)
             if s.probeStart[ns] != nil, s.probeSecret[ns] == nil { s.probeSecret[ns] = now }
             Self.checkConverged(&s, now)
-            if let old = s.oldHash, let hash = secret.metadata.annotations[ManagedObjectMarkers.contentHashAnnotation], hash != old {
+            if let old = s.oldHash, let hash = secret.contentHash, hash != old {
                 s.rotated.insert(ns)
                 if s.rotatedAt == nil, s.rotated.count >= s.rotationTarget { s.rotatedAt = now }
             }
         }
     }
 
-    func accountSeen(_ account: ServiceAccount) {
+    func accountSeen(_ account: CachedServiceAccount) {
         let now = clock.now
         state.withLock { s in
-            guard account.metadata.name == "default", let ns = account.metadata.namespace,
-                account.imagePullSecrets.contains(where: { $0.name == s.secretName })
-            else { return }
+            guard account.name == "default", account.imagePullSecrets.contains(s.secretName) else { return }
+            let ns = account.namespace
             s.withEntry.insert(ns)
             if s.probeStart[ns] != nil, s.probeEntry[ns] == nil { s.probeEntry[ns] = now }
             Self.checkConverged(&s, now)
@@ -164,7 +164,7 @@ struct ControllerBench: AsyncParsableCommand {
                   "≤ 1/ns")
         table.add("GETs of secrets / SAs", "\(converge["get", "secrets"]) / \(converge["get", "serviceaccounts"])", "0")
         table.add("all requests during convergence", "\(converge.total) (writes \(converge.writes))", "")
-        table.add("controller RSS after convergence (VmRSS)", "\(fmt(convergeMemory.currentMiB)) MiB", "")
+        table.add("controller RSS after convergence: current (VmRSS) / peak so far (VmHWM)", "\(fmt(convergeMemory.currentMiB)) / \(fmt(convergeMemory.peakMiB)) MiB", "")
         table.print()
         out("counters during convergence: \(converge.summary)")
         out("process RSS before the controller started (bench + populate only in child): \(fmt(baseline.currentMiB)) MiB")
@@ -208,7 +208,7 @@ struct ControllerBench: AsyncParsableCommand {
         }
         if !skipRotation {
             let total = namespaces + newNamespaces
-            let oldHash = await controller.caches.managedSecrets.store.objects.values.first?.metadata.annotations[ManagedObjectMarkers.contentHashAnnotation]
+            let oldHash = await controller.caches.managedSecrets.store.objects.values.first?.contentHash
             progress.state.withLock { $0.oldHash = oldHash; $0.rotationTarget = total }
             await sandbox.reset()
             log("rotating the source token (\(total) namespaces)")

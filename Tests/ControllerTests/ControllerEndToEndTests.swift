@@ -53,7 +53,7 @@ struct ControllerEndToEndTests {
                 #expect(secret.type == "kubernetes.io/dockerconfigjson")
                 #expect(secret.metadata.labels["app.kubernetes.io/managed-by"] == "regcred")
                 #expect(secret.metadata.labels["regcred.dev/owner"] == name)
-                #expect(secret.metadata.annotations["regcred.dev/content-hash"] == SecretFingerprint.sha256Hex(expected))
+                #expect(secret.metadata.annotations["regcred.dev/content-hash"] == ContentDigest(of: expected).hex)
             }
         }
     }

@@ -1,4 +1,4 @@
-// The controller caches projections of namespaces, service accounts and managed secrets, so it
+// The controller caches small views of namespaces, service accounts and managed secrets, so it
 // must never write a cached object back whole: fields it does not keep survive its writes, and a
 // write from a stale cache is refused by the resourceVersion it carries, not applied blindly.
 @testable import Controller
@@ -66,7 +66,7 @@ struct ControllerWriteSafetyTests {
             let apps = try await cluster.namespace("stale")
             let accounts = cluster.client.resource(ServiceAccount.self, namespace: apps)
             try await eventually("the default SA exists") { (try? await accounts.get("default")) != nil }
-            let cached = ClusterCaches.Projection.serviceAccount(try await accounts.get("default"))
+            let cached = CachedServiceAccount(try await accounts.get("default"))
             var meanwhile = try await accounts.get("default")
             meanwhile.imagePullSecrets = [LocalObjectReference(name: "added-meanwhile")]
             _ = try await accounts.update(meanwhile)
@@ -77,7 +77,7 @@ struct ControllerWriteSafetyTests {
             var result = SyncResult()
             let failure = await executor.execute(
                 [.attach(namespace: apps, serviceAccount: "default", secret: Self.secretName)], secret: nil,
-                serviceAccounts: ["default": cached], result: &result)
+                serviceAccounts: [cached], result: &result)
 
             #expect(failure == nil)
             #expect(result.attached == 1)
@@ -100,7 +100,7 @@ struct ControllerWriteSafetyTests {
                 type: DockerConfigFormat.dockerConfigJSON.secretType,
                 data: [DockerConfigFormat.dockerConfigJSON.secretKey: Data(#"{"auths":{"old.example":{}}}"#.utf8)])
             created = try await secrets.create(created)
-            let cached = ClusterCaches.Projection.managedSecret(created)
+            let cached = CachedManagedSecret(created)
             var meanwhile = created
             meanwhile.metadata.annotations["example.com/edited"] = "yes"
             let edited = try await secrets.update(meanwhile)
@@ -108,8 +108,8 @@ struct ControllerWriteSafetyTests {
             let executor = ActionExecutor(client: cluster.client, desired: desired)
             var result = SyncResult()
             let failure = await executor.execute(
-                [.updateSecret(namespace: apps, name: Self.secretName, resourceVersion: cached.metadata.resourceVersion ?? "")],
-                secret: cached, serviceAccounts: [:], result: &result)
+                [.updateSecret(namespace: apps, name: Self.secretName, resourceVersion: cached.resourceVersion ?? "")],
+                secret: cached, serviceAccounts: [], result: &result)
 
             guard case .api(let error)? = failure else { Issue.record("expected a conflict, got \(String(describing: failure))"); return }
             #expect(error.reason == .conflict)

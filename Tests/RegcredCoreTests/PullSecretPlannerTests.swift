@@ -11,7 +11,7 @@ struct PullSecretPlannerTests {
     static func ownedSecret(content: Data = content, owner: String = "ghcr", type: String = "kubernetes.io/dockerconfigjson") -> ObservedSecret {
         ObservedSecret(
             name: "regcred-ghcr", type: type, labels: ManagedObjectMarkers.labels(owner: owner),
-            annotations: [ManagedObjectMarkers.contentHashAnnotation: SecretFingerprint.sha256Hex(content)],
+            annotations: [ManagedObjectMarkers.contentHashAnnotation: ContentDigest(of: content).hex],
             dockerConfigJSON: content, resourceVersion: "7")
     }
 
@@ -41,7 +41,7 @@ struct PullSecretPlannerTests {
     @Test("drift in data, labels or hash annotation is repaired by an update")
     func repairsDrift() {
         var edited = Self.ownedSecret()
-        edited.dockerConfigJSON = Data("{}".utf8)
+        edited.dockerConfigDigest = ContentDigest(of: Data("{}".utf8))
         var relabelled = Self.ownedSecret()
         relabelled.annotations = [:]
         for secret in [edited, relabelled] {
@@ -73,7 +73,7 @@ struct PullSecretPlannerTests {
         waiting.content = nil
         #expect(plan(waiting, serviceAccounts: [ObservedServiceAccount(name: "default")]).actions.isEmpty)
         var stale = Self.ownedSecret()
-        stale.dockerConfigJSON = Data("old".utf8)
+        stale.dockerConfigDigest = ContentDigest(of: Data("old".utf8))
         #expect(plan(waiting, secret: stale).actions.isEmpty)
     }
 

@@ -1,6 +1,6 @@
 // Carries out the planner's actions against the API server, from cached objects (no GETs on
 // the happy path); conflicts on service accounts are retried with a fresh read. Cached objects
-// are projections (ClusterCaches.Projection), so existing objects are never PUT back whole: each
+// are small views (CachedObjects.swift), so existing objects are never PUT back whole: each
 // write is a merge patch of the fields regcred owns, carrying the cached resourceVersion, which
 // the API server treats as a precondition (409 Conflict when the object changed meanwhile).
 import Foundation
@@ -30,7 +30,7 @@ struct ActionExecutor: Sendable {
 
     /// Runs one namespace's actions in order; stops at the first failure.
     func execute(
-        _ actions: [PlannedAction], secret: Secret?, serviceAccounts: [String: ServiceAccount], result: inout SyncResult
+        _ actions: [PlannedAction], secret: CachedManagedSecret?, serviceAccounts: [CachedServiceAccount], result: inout SyncResult
     ) async -> Failure? {
         for action in actions {
             do {
@@ -47,7 +47,7 @@ struct ActionExecutor: Sendable {
     }
 
     private func execute(
-        _ action: PlannedAction, secret: Secret?, serviceAccounts: [String: ServiceAccount], result: inout SyncResult
+        _ action: PlannedAction, secret: CachedManagedSecret?, serviceAccounts: [CachedServiceAccount], result: inout SyncResult
     ) async throws {
         switch action {
         case .createSecret(let namespace, let name):
@@ -58,20 +58,20 @@ struct ActionExecutor: Sendable {
             _ = try await client.resource(Secret.self, namespace: namespace).patch(name, .merge(contentPatch(for: current)))
             result.updated += 1
         case .recreateSecret(let namespace, let name, let resourceVersion):
-            try await delete(namespace: namespace, name: name, resourceVersion: resourceVersion, uid: secret?.metadata.uid)
+            try await delete(namespace: namespace, name: name, resourceVersion: resourceVersion, uid: secret?.uid)
             try await create(namespace: namespace, name: name)
             result.updated += 1
         case .deleteSecret(let namespace, let name, let resourceVersion):
-            try await delete(namespace: namespace, name: name, resourceVersion: resourceVersion, uid: secret?.metadata.uid)
+            try await delete(namespace: namespace, name: name, resourceVersion: resourceVersion, uid: secret?.uid)
             result.deleted += 1
         case .attach(let namespace, let account, let name):
-            if try await editServiceAccount(namespace: namespace, name: account, cached: serviceAccounts[account], {
+            if try await editServiceAccount(namespace: namespace, name: account, cached: serviceAccounts.first { $0.name == account }, {
                 ImagePullSecretEdit.attach(name, to: $0, attached: $1)
             }) {
                 result.attached += 1
             }
         case .detach(let namespace, let account, let name):
-            if try await editServiceAccount(namespace: namespace, name: account, cached: serviceAccounts[account], {
+            if try await editServiceAccount(namespace: namespace, name: account, cached: serviceAccounts.first { $0.name == account }, {
                 ImagePullSecretEdit.detach(name, from: $0, attached: $1)
             }) {
                 result.detached += 1
@@ -112,15 +112,15 @@ struct ActionExecutor: Sendable {
     /// The update of a managed secret as a merge patch: the desired data (other data keys, which
     /// the cache shows, are removed, so the secret holds exactly the pull secret), regcred's labels
     /// and the content hash; other labels, annotations and fields stay as they are.
-    func contentPatch(for current: Secret) -> JSONValue {
+    func contentPatch(for current: CachedManagedSecret) -> JSONValue {
         var data: [String: JSONValue] = [:]
-        for key in current.data.keys { data[key] = .null }
+        for key in current.dataKeys { data[key] = .null }
         if let content = desired.content { data[DockerConfigFormat.dockerConfigJSON.secretKey] = .string(content.base64EncodedString()) }
         var metadata: [String: JSONValue] = [
             "labels": .object(desired.labels.mapValues(JSONValue.string)),
             "annotations": .object(desired.annotations.mapValues(JSONValue.string)),
         ]
-        if let version = current.metadata.resourceVersion, !version.isEmpty { metadata["resourceVersion"] = .string(version) }
+        if let version = current.resourceVersion, !version.isEmpty { metadata["resourceVersion"] = .string(version) }
         return .object(["metadata": .object(metadata), "data": .object(data)])
     }
 
@@ -138,18 +138,17 @@ struct ActionExecutor: Sendable {
 
     /// Read-modify-patch of `imagePullSecrets`; returns whether anything changed.
     private func editServiceAccount(
-        namespace: String, name: String, cached: ServiceAccount?,
+        namespace: String, name: String, cached: CachedServiceAccount?,
         _ edit: @Sendable ([String], String?) -> ImagePullSecretEdit?
     ) async throws -> Bool {
         let accounts = client.resource(ServiceAccount.self, namespace: namespace)
         var current = cached
         for _ in 0..<serviceAccountAttempts {
-            if current == nil { current = try await accounts.get(name) }
+            if current == nil { current = CachedServiceAccount(try await accounts.get(name)) }
             guard let account = current else { return false }
-            let names = account.imagePullSecrets.map(\.name)
-            guard let change = edit(names, account.metadata.annotations[ManagedObjectMarkers.attachedAnnotation]) else { return false }
+            guard let change = edit(account.imagePullSecrets, account.attachedSecrets) else { return false }
             do {
-                _ = try await accounts.patch(name, .merge(Self.imagePullSecretsPatch(change, resourceVersion: account.metadata.resourceVersion)))
+                _ = try await accounts.patch(name, .merge(Self.imagePullSecretsPatch(change, resourceVersion: account.resourceVersion)))
                 return true
             } catch let error as KubeAPIError where error.reason == .conflict {
                 current = nil

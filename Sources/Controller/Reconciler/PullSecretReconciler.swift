@@ -18,6 +18,7 @@ public struct PullSecretReconciler: Sendable {
     public let refresher: CredentialRefresher
     public let verification: CredentialVerification
     public let logger: Logger
+    let ledger = NamespaceLedger()
     /// Namespaces worked on at once; each is a handful of requests.
     public var concurrency = 16
 
@@ -46,11 +47,15 @@ public struct PullSecretReconciler: Sendable {
         case recheck(after: Duration, SyncResult)
     }
 
-    public func reconcile(name: String, now: @Sendable () -> Date = Date.init) async throws -> Outcome {
+    /// One pass over `scope`. A pass over some namespaces becomes a full pass when the desired
+    /// secret is not the one the last full pass wrote (a new credential, a changed spec), so a
+    /// change always reaches every namespace.
+    public func reconcile(name: String, scope: PassScope = .all, now: @Sendable () -> Date = Date.init) async throws -> Outcome {
         guard var resource = await caches.clusterPullSecrets.get(namespace: nil, name: name) else {
             metrics.forget(clusterPullSecret: name)
             await refresher.forget(name)
             await verification.forget(name)
+            ledger.forget(name)
             return .done(nil)
         }
         if resource.metadata.deletionTimestamp != nil {
@@ -92,12 +97,25 @@ public struct PullSecretReconciler: Sendable {
         let desired = DesiredPullSecret(
             owner: name, secretName: policy.secretName, content: content, scope: policy.scope,
             serviceAccounts: policy.serviceAccounts)
-        let result = try await sync(desired)
+        let pass: SyncResult
+        if case .namespaces(let names) = scope, ledger.desired(for: name) == desired {
+            let (result, selected) = await sync(desired, namespaces: Array(names))
+            ledger.update(name, outcomes: Dictionary(uniqueKeysWithValues: names.map { ($0, selected[$0]) }))
+            pass = result
+        } else {
+            let (result, outcomes) = await sync(desired)
+            ledger.replace(name, desired: desired, outcomes: outcomes)
+            pass = result
+        }
+        // Status covers every namespace; the writes are this pass's.
+        var result = ledger.totals(for: name)
+        (result.created, result.updated, result.deleted, result.attached, result.detached) =
+            (pass.created, pass.updated, pass.deleted, pass.attached, pass.detached)
         try await writeStatus(resource, StatusComputation.status(
             from: resource.status, generation: resource.metadata.generation, source: source, result: result,
             verification: admission?.report, now: now()))
         await report(result, source: source, on: resource)
-        if !result.failures.isEmpty { return .retry(result) }
+        if !pass.failures.isEmpty { return .retry(pass) }
         if admission?.report?.passed == false { return .recheck(after: .seconds(60), result) }
         return .done(result)
     }
@@ -129,71 +147,113 @@ public struct PullSecretReconciler: Sendable {
         }
     }
 
-    /// Plans and executes every namespace; failures are collected, not thrown.
-    private func sync(_ desired: DesiredPullSecret) async throws -> SyncResult {
-        // Unsorted: sorting 10,000 cached objects per pass dominated the profile; results are
-        // ordered at the end, where only failures need a stable order.
-        let namespaces = await caches.namespaces.store.objects.values
-        let secrets = await caches.managedSecrets.store
-        let accounts = Dictionary(grouping: await caches.serviceAccounts.store.objects.values, by: { $0.metadata.namespace ?? "" })
-        var result = SyncResult()
-        var work: [(plan: NamespacePlan, secret: Secret?, accounts: [String: ServiceAccount])] = []
-        for namespace in namespaces {
-            let name = namespace.metadata.name ?? ""
-            let observedNamespace = ObservedNamespace(
-                name: name, labels: namespace.metadata.labels, annotations: namespace.metadata.annotations,
-                isTerminating: namespace.phase == "Terminating" || namespace.metadata.deletionTimestamp != nil)
-            let secret = secrets[ObjectKey(namespace: name, name: desired.secretName)]
-            let namespaceAccounts = accounts[name] ?? []
-            let plan = PullSecretPlanner.plan(
-                desired, namespace: observedNamespace, secret: secret.map(Self.observed),
-                serviceAccounts: namespaceAccounts.map(Self.observed))
-            if plan.decision == .selected { result.targeted += 1 }
-            if let conflict = plan.conflict {
-                result.failures.append(NamespaceFailure(namespace: name, reason: conflict))
-                continue
+    /// One namespace as the caches show it.
+    private struct NamespaceView: Sendable {
+        var namespace: CachedNamespace
+        var secret: CachedManagedSecret?
+        var accounts: [CachedServiceAccount]
+    }
+
+    /// Namespaces read from the caches per batch.
+    private static let batchSize = 128
+
+    /// Plans and executes `names` (every cached namespace when nil). Namespaces are read from
+    /// the caches a batch at a time and planned as workers free up, so a pass over 10,000
+    /// namespaces holds neither a snapshot of a whole cache (an event arriving meanwhile would
+    /// copy the entire store) nor all the plans at once. Returns the outcome of every selected
+    /// namespace among `names`; a name no longer cached has none.
+    private func sync(_ desired: DesiredPullSecret, namespaces names: [String]? = nil) async -> (SyncResult, [String: NamespaceLedger.Outcome]) {
+        var pending: ArraySlice<String>
+        if let names { pending = names[...] } else { pending = await caches.namespaces.keys.map(\.name)[...] }
+        var ready: [NamespaceView] = []
+        return await run(desired) {
+            while ready.isEmpty {
+                guard !pending.isEmpty else { return nil }
+                let batch = Set(pending.prefix(Self.batchSize))
+                pending = pending.dropFirst(Self.batchSize)
+                ready = await views(of: batch, secretName: desired.secretName)
             }
-            if plan.actions.isEmpty {
-                if plan.decision == .selected && desired.content != nil { result.synced += 1 }
-                continue
-            }
-            let byName = Dictionary(namespaceAccounts.map { ($0.metadata.name ?? "", $0) }, uniquingKeysWith: { first, _ in first })
-            work.append((plan, secret, byName))
+            return ready.removeLast()
         }
+    }
+
+    private func views(of names: Set<String>, secretName: String) async -> [NamespaceView] {
+        let namespaces = await caches.namespaces.objects(forKeys: names.map { ObjectKey(namespace: nil, name: $0) })
+        let secrets = await caches.managedSecrets.objects(forKeys: names.map { ObjectKey(namespace: $0, name: secretName) })
+        let secretsByNamespace = Dictionary(secrets.map { ($0.namespace, $0) }, uniquingKeysWith: { first, _ in first })
+        let accounts = Dictionary(grouping: await caches.serviceAccounts.objects(inNamespaces: names), by: \.namespace)
+        return namespaces.map { namespace in
+            NamespaceView(namespace: namespace, secret: secretsByNamespace[namespace.name], accounts: accounts[namespace.name] ?? [])
+        }
+    }
+
+    /// Plans each namespace `next` yields and executes the plans, `concurrency` namespaces at a
+    /// time; failures are collected, not thrown. Returns the outcome of each selected namespace.
+    private func run(
+        _ desired: DesiredPullSecret, over next: () async -> NamespaceView?
+    ) async -> (SyncResult, [String: NamespaceLedger.Outcome]) {
+        var result = SyncResult()
+        var failures: [NamespaceFailure] = []
+        var outcomes: [String: NamespaceLedger.Outcome] = [:]
+        let served: NamespaceLedger.Outcome = desired.content == nil ? .waiting : .synced
         let executor = ActionExecutor(client: client, desired: desired)
-        let outcomes = await withTaskGroup(of: (NamespacePlan, SyncResult, ActionExecutor.Failure?).self) { group in
-            var collected: [(NamespacePlan, SyncResult, ActionExecutor.Failure?)] = []
-            var index = 0
-            func startNext() {
-                guard index < work.count else { return }
-                let item = work[index]
-                index += 1
+
+        /// The next namespace with something to do, recording the others on the way.
+        func nextWork() async -> (plan: NamespacePlan, view: NamespaceView)? {
+            while let view = await next() {
+                let plan = PullSecretPlanner.plan(
+                    desired, namespace: view.namespace.observed, secret: view.secret?.observed,
+                    serviceAccounts: view.accounts.map(\.observed))
+                guard plan.decision == .selected else {
+                    if !plan.actions.isEmpty { return (plan, view) }
+                    continue
+                }
+                result.targeted += 1
+                if let conflict = plan.conflict {
+                    failures.append(NamespaceFailure(namespace: plan.namespace, reason: conflict))
+                    outcomes[plan.namespace] = .failed(conflict)
+                } else if !plan.actions.isEmpty {
+                    return (plan, view)
+                } else {
+                    outcomes[plan.namespace] = served
+                }
+            }
+            return nil
+        }
+
+        await withTaskGroup(of: (NamespacePlan, SyncResult, ActionExecutor.Failure?).self) { group in
+            func startNext() async {
+                guard let item = await nextWork() else { return }
                 group.addTask {
                     var partial = SyncResult()
-                    let failure = await executor.execute(item.plan.actions, secret: item.secret, serviceAccounts: item.accounts, result: &partial)
+                    let failure = await executor.execute(
+                        item.plan.actions, secret: item.view.secret, serviceAccounts: item.view.accounts, result: &partial)
                     return (item.plan, partial, failure)
                 }
             }
-            for _ in 0..<concurrency { startNext() }
-            for await outcome in group {
-                collected.append(outcome)
-                startNext()
+            for _ in 0..<concurrency { await startNext() }
+            for await (plan, partial, failure) in group {
+                result.created += partial.created
+                result.updated += partial.updated
+                result.deleted += partial.deleted
+                result.attached += partial.attached
+                result.detached += partial.detached
+                if plan.decision == .selected {
+                    if let failure {
+                        failures.append(NamespaceFailure(namespace: plan.namespace, reason: failure.description))
+                        outcomes[plan.namespace] = .failed(failure.description)
+                    } else {
+                        outcomes[plan.namespace] = served
+                    }
+                } else if let failure {
+                    failures.append(NamespaceFailure(namespace: plan.namespace, reason: failure.description))
+                }
+                await startNext()
             }
-            return collected
         }
-        for (plan, partial, failure) in outcomes.sorted(by: { $0.0.namespace < $1.0.namespace }) {
-            result.created += partial.created
-            result.updated += partial.updated
-            result.deleted += partial.deleted
-            result.attached += partial.attached
-            result.detached += partial.detached
-            if let failure {
-                result.failures.append(NamespaceFailure(namespace: plan.namespace, reason: failure.description))
-            } else if plan.decision == .selected && desired.content != nil {
-                result.synced += 1
-            }
-        }
-        return result
+        result.synced = outcomes.values.reduce(0) { $0 + ($1 == .synced ? 1 : 0) }
+        result.failures = failures.sorted { $0.namespace < $1.namespace }
+        return (result, outcomes)
     }
 
     /// The ClusterPullSecret is being deleted: remove its secrets and only its own service
@@ -206,7 +266,7 @@ public struct PullSecretReconciler: Sendable {
             return "regcred-\(name)"
         }()
         let desired = DesiredPullSecret(owner: name, secretName: secretName, content: nil, isBeingDeleted: true)
-        let result = try await sync(desired)
+        let (result, _) = await sync(desired)
         guard result.failures.isEmpty else { return .retry(result) }
         var released = resource
         released.metadata.finalizers.removeAll { $0 == ManagedObjectMarkers.finalizer }
@@ -242,18 +302,5 @@ public struct PullSecretReconciler: Sendable {
         if case .unavailable(let reason, let message) = source {
             await events.record(on: resource, type: .warning, reason: reason, note: message)
         }
-    }
-
-    static func observed(_ secret: Secret) -> ObservedSecret {
-        ObservedSecret(
-            name: secret.metadata.name ?? "", type: secret.type ?? "Opaque", labels: secret.metadata.labels,
-            annotations: secret.metadata.annotations, dockerConfigJSON: secret.data[DockerConfigFormat.dockerConfigJSON.secretKey],
-            resourceVersion: secret.metadata.resourceVersion ?? "")
-    }
-
-    static func observed(_ account: ServiceAccount) -> ObservedServiceAccount {
-        ObservedServiceAccount(
-            name: account.metadata.name ?? "", imagePullSecrets: account.imagePullSecrets.map(\.name),
-            annotations: account.metadata.annotations, resourceVersion: account.metadata.resourceVersion ?? "")
     }
 }

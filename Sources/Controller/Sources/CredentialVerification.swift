@@ -18,7 +18,7 @@ public actor CredentialVerification {
     }
 
     private struct Entry {
-        var contentHash: String
+        var contentDigest: ContentDigest
         var report: VerificationReport
         var lastVerified: Data?
     }
@@ -37,14 +37,14 @@ public actor CredentialVerification {
             entries[policy.name] = nil
             return Admission(content: content, report: nil, held: false, probed: false)
         }
-        let hash = SecretFingerprint.sha256Hex(content)
+        let digest = ContentDigest(of: content)
         var probed = false
         var entry = entries[policy.name]
-        let stale = entry.map { $0.contentHash != hash || (!$0.report.passed && now.timeIntervalSince($0.report.checkedAt) >= recheckAfter) } ?? true
+        let stale = entry.map { $0.contentDigest != digest || (!$0.report.passed && now.timeIntervalSince($0.report.checkedAt) >= recheckAfter) } ?? true
         if stale {
             let report = await check(content, policy: policy, image: verification.image, now: now)
             probed = true
-            entry = Entry(contentHash: hash, report: report, lastVerified: entry?.lastVerified)
+            entry = Entry(contentDigest: digest, report: report, lastVerified: entry?.lastVerified)
         }
         guard var current = entry else { return Admission(content: nil, report: nil, held: true, probed: probed) }
         let decision = VerificationGate.decide(current.report, policy: verification.policy)

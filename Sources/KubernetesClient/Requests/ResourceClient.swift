@@ -36,15 +36,22 @@ public struct ResourceClient<Object: KubernetesObject>: Sendable {
     /// (a paginated list is a consistent snapshot at that version). When a continue token
     /// outlives the server's history (410 Expired), falls back to one unpaginated list, as
     /// client-go's pager does: the only way left to a consistent result.
-    /// `transform`, if given, is applied to each page's items as the page arrives (an informer
-    /// trimming what it caches), so that only one page of full objects is held at a time.
-    public func listAll(
-        _ options: ListOptions = ListOptions(), pageSize: Int = 500, transform: (@Sendable (Object) -> Object)? = nil
-    ) async throws -> ObjectList<Object> {
+    public func listAll(_ options: ListOptions = ListOptions(), pageSize: Int = 500) async throws -> ObjectList<Object> {
+        let (items, metadata) = try await listAll(options, pageSize: pageSize, keeping: { $0 })
+        return ObjectList(metadata: metadata, items: items)
+    }
+
+    /// `listAll`, keeping of each object only what `keep` returns, applied to each page as it
+    /// arrives (an informer caching a smaller value), so only one page of whole objects is alive
+    /// at a time.
+    public func listAll<Kept>(
+        _ options: ListOptions = ListOptions(), pageSize: Int = 500, keeping keep: (Object) -> Kept
+    ) async throws -> (items: [Kept], metadata: ListMeta) {
         var pageOptions = options
         pageOptions.limit = pageSize
-        var first = try await list(pageOptions)
-        if let transform { first.items = first.items.map(transform) }
+        let first = try await list(pageOptions)
+        var metadata = first.metadata
+        var items = first.items.map(keep)
         var token = first.continueToken
         while let next = token {
             pageOptions.continueToken = next
@@ -56,17 +63,17 @@ public struct ResourceClient<Object: KubernetesObject>: Sendable {
                 var whole = options
                 whole.limit = nil
                 whole.continueToken = nil
-                var result = try await list(whole)
-                if let transform { result.items = result.items.map(transform) }
-                result.metadata.continue = nil
-                return result
+                let result = try await list(whole)
+                metadata = result.metadata
+                items = result.items.map(keep)
+                break
             }
-            if let transform { first.items += page.items.lazy.map(transform) } else { first.items += page.items }
+            items += page.items.lazy.map(keep)
             token = page.continueToken
         }
-        first.metadata.continue = nil
-        first.metadata.remainingItemCount = nil
-        return first
+        metadata.continue = nil
+        metadata.remainingItemCount = nil
+        return (items, metadata)
     }
 
     public func create(_ object: Object, options: WriteOptions = WriteOptions()) async throws -> Object {

@@ -2,7 +2,7 @@
 // tree (keeping unknown fields), and Codable through that tree.
 import RegcredCore
 
-public protocol KubernetesObject: JSONRepresentable, Codable {
+public protocol KubernetesObject: JSONRepresentable, Codable, CacheableObject {
     var metadata: ObjectMeta { get set }
 }
 

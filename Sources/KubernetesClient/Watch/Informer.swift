@@ -1,23 +1,21 @@
 // Informer: keeps a local, always-current copy of one resource (optionally filtered by
 // selectors) by listing and then watching, and tells handlers what changed. Re-watches from the
 // last resourceVersion when a connection drops, relists on 410 Gone, backs off on failures.
-// What the controller reads instead of polling the API server. An optional transform trims each
-// object before it is stored (as client-go's SetTransform), so a cache of 10,000 objects keeps
-// only the fields its reader needs.
+// What the controller reads instead of polling the API server. What it keeps of each object is
+// `Cached`: the object itself, or, given a transform (as client-go's SetTransform), a smaller
+// value holding only what its reader needs, so a cache of 10,000 objects stays small.
 import Logging
 
-public actor Informer<Object: KubernetesObject> {
-    public typealias Handler = @Sendable (InformerNotification<Object>) async -> Void
+public actor Informer<Object: KubernetesObject, Cached: CacheableObject> {
+    public typealias Handler = @Sendable (InformerNotification<Cached>) async -> Void
     /// Applied to every listed and watched object before it is stored or handed to handlers.
-    /// Objects it returns are views for reading: never write one back whole (PUT), or the
-    /// fields it dropped are lost on the server; patch the fields you own instead.
-    public typealias Transform = @Sendable (Object) -> Object
+    public typealias Transform = @Sendable (Object) -> Cached
 
     private let client: ResourceClient<Object>
     private let labelSelector: LabelQuery?
     private let fieldSelector: FieldSelector?
     private let pageSize: Int
-    private let transform: Transform?
+    private let transform: Transform
     private let watchTimeoutSeconds: ClosedRange<Int>
     private let clock: KubeClock
     private let logger: Logger
@@ -26,17 +24,18 @@ public actor Informer<Object: KubernetesObject> {
     private var syncWaiters: [CheckedContinuation<Void, Never>] = []
 
     /// The local cache. Reads are snapshots; never mutate objects from it in place.
-    public private(set) var store = InformerStore<Object>()
+    public private(set) var store = InformerStore<Cached>()
     /// True once the first list has been stored and handlers told.
     public private(set) var hasSynced = false
     /// Lists and watches opened so far (for tests and metrics).
     public private(set) var listCount = 0
     public private(set) var watchCount = 0
 
+    /// An informer that keeps `transform(object)` of each object.
     public init(_ client: ResourceClient<Object>, labelSelector: LabelQuery? = nil, fieldSelector: FieldSelector? = nil,
                 pageSize: Int = 500, watchTimeoutSeconds: ClosedRange<Int> = 300...600,
-                backoff: Backoff = Backoff(initial: .milliseconds(800), maximum: .seconds(30), multiplier: 2, jitter: 0.5),
-                transform: Transform? = nil, logger: Logger? = nil) {
+                backoff: Backoff = Informer.defaultBackoff,
+                logger: Logger? = nil, transform: @escaping Transform) {
         self.client = client
         self.labelSelector = labelSelector
         self.fieldSelector = fieldSelector
@@ -46,6 +45,10 @@ public actor Informer<Object: KubernetesObject> {
         self.clock = client.client.clock
         self.logger = logger ?? client.client.logger
         self.state = WatchResumeState(backoff: backoff)
+    }
+
+    public static var defaultBackoff: Backoff {
+        Backoff(initial: .milliseconds(800), maximum: .seconds(30), multiplier: 2, jitter: 0.5)
     }
 
     /// Handlers run one at a time in event order; keep them short (enqueue a key and return).
@@ -58,11 +61,26 @@ public actor Informer<Object: KubernetesObject> {
         await withCheckedContinuation { syncWaiters.append($0) }
     }
 
-    public func get(namespace: String?, name: String) -> Object? {
+    public func get(namespace: String?, name: String) -> Cached? {
         store[ObjectKey(namespace: namespace, name: name)]
     }
 
-    public func list() -> [Object] { store.sortedObjects }
+    public func list() -> [Cached] { store.sortedObjects }
+
+    /// The keys of every cached object.
+    public var keys: [ObjectKey] { Array(store.objects.keys) }
+
+    /// The cached objects under these keys (those that exist).
+    public func objects(forKeys keys: some Sequence<ObjectKey>) -> [Cached] {
+        keys.compactMap { store[$0] }
+    }
+
+    /// The cached objects in these namespaces. The scan runs inside the actor, so no snapshot of
+    /// the whole store outlives it (a snapshot held while events arrive makes the next event
+    /// copy the entire store).
+    public func objects(inNamespaces namespaces: Set<String>) -> [Cached] {
+        store.objects.values.filter { object in object.cacheKey.namespace.map(namespaces.contains) ?? false }
+    }
 
     /// The resourceVersion the next watch resumes from.
     public var resumeResourceVersion: String? { state.resourceVersion }
@@ -103,7 +121,7 @@ public actor Informer<Object: KubernetesObject> {
         listCount += 1
         // Trimmed page by page, so that the full objects of only one page are alive at a time.
         let list = try await client.listAll(
-            ListOptions(labelSelector: labelSelector, fieldSelector: fieldSelector), pageSize: pageSize, transform: transform)
+            ListOptions(labelSelector: labelSelector, fieldSelector: fieldSelector), pageSize: pageSize, keeping: transform)
         let notifications = store.replace(with: list.items)
         state.listed(resourceVersion: list.metadata.resourceVersion)
         for notification in notifications { await notify(notification) }
@@ -147,17 +165,27 @@ public actor Informer<Object: KubernetesObject> {
         }
     }
 
-    private func transformed(_ event: WatchEvent<Object>) -> WatchEvent<Object> {
-        guard let transform else { return event }
+    private func transformed(_ event: WatchEvent<Object>) -> WatchEvent<Cached> {
         switch event {
-        case .added(let object): return .added(transform(object))
-        case .modified(let object): return .modified(transform(object))
-        case .deleted(let object): return .deleted(transform(object))
-        case .bookmark, .error: return event
+        case .added(let object): .added(transform(object))
+        case .modified(let object): .modified(transform(object))
+        case .deleted(let object): .deleted(transform(object))
+        case .bookmark(let version): .bookmark(resourceVersion: version)
+        case .error(let status): .error(status)
         }
     }
 
-    private func notify(_ notification: InformerNotification<Object>) async {
+    private func notify(_ notification: InformerNotification<Cached>) async {
         for handler in handlers { await handler(notification) }
+    }
+}
+
+extension Informer where Cached == Object {
+    /// An informer that keeps whole objects.
+    public init(_ client: ResourceClient<Object>, labelSelector: LabelQuery? = nil, fieldSelector: FieldSelector? = nil,
+                pageSize: Int = 500, watchTimeoutSeconds: ClosedRange<Int> = 300...600,
+                backoff: Backoff = Informer.defaultBackoff, logger: Logger? = nil) {
+        self.init(client, labelSelector: labelSelector, fieldSelector: fieldSelector, pageSize: pageSize,
+                  watchTimeoutSeconds: watchTimeoutSeconds, backoff: backoff, logger: logger, transform: { $0 })
     }
 }

@@ -2,7 +2,7 @@
 // results returns the notifications to deliver. On a relist it synthesises deletes for objects
 // that vanished meanwhile (as client-go's Replace does), so handlers never miss a deletion.
 
-public struct InformerStore<Object: KubernetesObject>: Sendable {
+public struct InformerStore<Object: CacheableObject>: Sendable {
     public private(set) var objects: [ObjectKey: Object] = [:]
 
     public init() {}
@@ -20,10 +20,10 @@ public struct InformerStore<Object: KubernetesObject>: Sendable {
         var notifications: [InformerNotification<Object>] = []
         var fresh: [ObjectKey: Object] = [:]
         for item in items {
-            let key = ObjectKey(item)
+            let key = item.cacheKey
             fresh[key] = item
             if let old = objects[key] {
-                if old.metadata.resourceVersion != item.metadata.resourceVersion || old.metadata.uid != item.metadata.uid {
+                if old.resourceVersion != item.resourceVersion || old.uid != item.uid {
                     notifications.append(.updated(old: old, new: item))
                 }
             } else {
@@ -42,13 +42,13 @@ public struct InformerStore<Object: KubernetesObject>: Sendable {
     public mutating func apply(_ event: WatchEvent<Object>) -> InformerNotification<Object>? {
         switch event {
         case .added(let object), .modified(let object):
-            let key = ObjectKey(object)
+            let key = object.cacheKey
             let old = objects.updateValue(object, forKey: key)
             return old.map { .updated(old: $0, new: object) } ?? .added(object)
         case .deleted(let object):
-            let key = ObjectKey(object)
+            let key = object.cacheKey
             let last = objects.removeValue(forKey: key)
-            return .deleted(object.metadata.resourceVersion == nil ? (last ?? object) : object, finalStateUnknown: false)
+            return .deleted(object.resourceVersion == nil ? (last ?? object) : object, finalStateUnknown: false)
         case .bookmark, .error:
             return nil
         }

@@ -10,11 +10,6 @@ public enum SecretFingerprint {
         return "len \(secret.utf8.count), sha256:\(hex(digest.prefix(4)))"
     }
 
-    /// The full hex SHA-256 of some bytes, for content-hash annotations.
-    public static func sha256Hex(_ data: Data) -> String {
-        hex(SHA256.hash(data: data))
-    }
-
     static func hex<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> String {
         let digits = Array("0123456789abcdef".utf8)
         var text: [UInt8] = []

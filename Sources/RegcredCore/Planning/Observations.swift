@@ -20,19 +20,28 @@ public struct ObservedSecret: Hashable, Sendable {
     public var type: String
     public var labels: [String: String]
     public var annotations: [String: String]
-    /// The bytes under `.dockerconfigjson`, if that key exists.
-    public var dockerConfigJSON: Data?
+    /// The digest of the bytes under `.dockerconfigjson`, if that key exists: what drift
+    /// detection compares, so the bytes themselves need not be kept.
+    public var dockerConfigDigest: ContentDigest?
     public var resourceVersion: String
 
     public init(
         name: String, type: String = DockerConfigFormat.dockerConfigJSON.secretType, labels: [String: String] = [:],
         annotations: [String: String] = [:], dockerConfigJSON: Data? = nil, resourceVersion: String = ""
     ) {
+        self.init(name: name, type: type, labels: labels, annotations: annotations,
+                  dockerConfigDigest: dockerConfigJSON.map(ContentDigest.init(of:)), resourceVersion: resourceVersion)
+    }
+
+    public init(
+        name: String, type: String, labels: [String: String], annotations: [String: String],
+        dockerConfigDigest: ContentDigest?, resourceVersion: String
+    ) {
         self.name = name
         self.type = type
         self.labels = labels
         self.annotations = annotations
-        self.dockerConfigJSON = dockerConfigJSON
+        self.dockerConfigDigest = dockerConfigDigest
         self.resourceVersion = resourceVersion
     }
 }

@@ -9,14 +9,18 @@ public struct DesiredPullSecret: Hashable, Sendable {
     /// The `.dockerconfigjson` to write; nil while the source has never produced a credential,
     /// in which case nothing is created or overwritten (a broken credential never replaces a working one).
     public var content: Data? {
-        didSet { annotations = Self.annotations(for: content) }
+        didSet { contentDigest = content.map(ContentDigest.init(of:)) }
     }
     public var scope: NamespaceScope
     public var serviceAccounts: ServiceAccountSelection
     /// The ClusterPullSecret is being deleted: remove what it wrote everywhere.
     public var isBeingDeleted: Bool
     public let labels: [String: String]
-    /// The content-hash annotation, computed once per content rather than once per namespace.
+    /// The digest of `content`, computed once per content rather than once per namespace.
+    public private(set) var contentDigest: ContentDigest? {
+        didSet { annotations = Self.annotations(for: contentDigest) }
+    }
+    /// The content-hash annotation.
     public private(set) var annotations: [String: String]
 
     public init(
@@ -30,12 +34,14 @@ public struct DesiredPullSecret: Hashable, Sendable {
         self.serviceAccounts = serviceAccounts
         self.isBeingDeleted = isBeingDeleted
         self.labels = ManagedObjectMarkers.labels(owner: owner)
-        self.annotations = Self.annotations(for: content)
+        let digest = content.map(ContentDigest.init(of:))
+        self.contentDigest = digest
+        self.annotations = Self.annotations(for: digest)
     }
 
-    static func annotations(for content: Data?) -> [String: String] {
-        guard let content else { return [:] }
-        return [ManagedObjectMarkers.contentHashAnnotation: SecretFingerprint.sha256Hex(content)]
+    static func annotations(for digest: ContentDigest?) -> [String: String] {
+        guard let digest else { return [:] }
+        return [ManagedObjectMarkers.contentHashAnnotation: digest.hex]
     }
 }
 
@@ -97,10 +103,10 @@ public enum PullSecretPlanner {
             secretWillExist = true
         case (let existing?, let content):
             secretWillExist = true
-            if let content {
+            if content != nil {
                 if existing.type != DockerConfigFormat.dockerConfigJSON.secretType {
                     plan.actions.append(.recreateSecret(namespace: ns, name: existing.name, resourceVersion: existing.resourceVersion))
-                } else if !isCurrent(existing, content: content, desired: desired) {
+                } else if !isCurrent(existing, desired: desired) {
                     plan.actions.append(.updateSecret(namespace: ns, name: existing.name, resourceVersion: existing.resourceVersion))
                 }
             }
@@ -123,8 +129,8 @@ public enum PullSecretPlanner {
             && secret.labels[ManagedObjectMarkers.ownerLabel] == owner
     }
 
-    static func isCurrent(_ secret: ObservedSecret, content: Data, desired: DesiredPullSecret) -> Bool {
-        secret.dockerConfigJSON == content
+    static func isCurrent(_ secret: ObservedSecret, desired: DesiredPullSecret) -> Bool {
+        secret.dockerConfigDigest == desired.contentDigest
             && desired.labels.allSatisfy { secret.labels[$0.key] == $0.value }
             && desired.annotations.allSatisfy { secret.annotations[$0.key] == $0.value }
     }

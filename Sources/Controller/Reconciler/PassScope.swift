@@ -1,0 +1,31 @@
+// PassScope: which namespaces one pass of a ClusterPullSecret looks at. An event about one
+// namespace (it appeared, its default service account arrived, regcred's secret there was
+// edited) asks for a pass over that namespace alone; a change to the ClusterPullSecret or its
+// credential asks for all of them. At 10,000 namespaces, a full pass per namespace event made
+// convergence quadratic and kept copies of the whole cache alive.
+
+public enum PassScope: Hashable, Sendable, WorkScope {
+    case all
+    case namespaces(Set<String>)
+
+    /// Above this many namespaces one full pass is cheaper than looking each one up.
+    public static let namespaceLimit = 256
+
+    public static func namespace(_ name: String) -> PassScope { .namespaces([name]) }
+
+    /// These namespaces, or all when there are more than `namespaceLimit`.
+    public static func covering(_ names: some Sequence<String>) -> PassScope {
+        let set = Set(names)
+        return set.count > namespaceLimit ? .all : .namespaces(set)
+    }
+
+    public func merged(with other: PassScope) -> PassScope {
+        switch (self, other) {
+        case (.namespaces(let mine), .namespaces(let theirs)):
+            let union = mine.union(theirs)
+            return union.count > Self.namespaceLimit ? .all : .namespaces(union)
+        default:
+            return .all
+        }
+    }
+}
