@@ -39,11 +39,23 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        // What went wrong below HTTP: one reading of NIO and async-http-client errors for every
+        // module that makes HTTP calls.
+        .target(
+            name: "NetworkFaults",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
         // Talks to the Kubernetes API: kubeconfig, transport, typed resources, watch, informer.
         .target(
             name: "KubernetesClient",
             dependencies: [
                 "RegcredCore",
+                "NetworkFaults",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -58,6 +70,7 @@ let package = Package(
             name: "CredentialSources",
             dependencies: [
                 "RegcredCore",
+                "NetworkFaults",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
@@ -73,6 +86,7 @@ let package = Package(
             name: "RegistryProbe",
             dependencies: [
                 "RegcredCore",
+                "NetworkFaults",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

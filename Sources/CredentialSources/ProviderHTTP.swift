@@ -6,6 +6,7 @@ import NIOCore
 import NIOPosix
 import NIOFoundationCompat
 import NIOHTTP1
+import NetworkFaults
 
 public struct ProviderResponse: Sendable {
     public var status: Int
@@ -68,14 +69,7 @@ public enum ProviderHTTP {
     }
 
     static func describe(_ error: any Error) -> String {
-        if let client = error as? HTTPClientError {
-            switch client {
-            case .deadlineExceeded, .connectTimeout, .readTimeout: return "timed out"
-            default: return "\(client)"
-            }
-        }
-        if error is NIOConnectionError { return "connection refused or unreachable" }
-        return "\(error)"
+        TransportFault(classifying: error).detail
     }
 }
 
