@@ -169,7 +169,7 @@ let package = Package(
         .testTarget(
             name: "CredentialSourcesTests",
             dependencies: [
-                "CredentialSources", "RegcredCore",
+                "CredentialSources", "RegcredCore", "TestPeers",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
@@ -183,7 +183,7 @@ let package = Package(
         .testTarget(
             name: "ControllerTests",
             dependencies: [
-                "Controller", "CredentialSources", "RegcredCore", "KubernetesClient", "KubeSandbox",
+                "Controller", "CredentialSources", "RegcredCore", "KubernetesClient", "KubeSandbox", "TestPeers",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
@@ -211,8 +211,11 @@ let package = Package(
             ]
         ),
         // Test support shared by the test targets: child processes, temporary directories, a
-        // throw-away CA, OCI layouts, free ports.
-        .target(name: "TestPeers", path: "Tests/TestPeers"),
+        // throw-away CA, OCI layouts, free ports, a docker-registry, loopback stand-in servers.
+        .target(
+            name: "TestPeers",
+            dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
+            path: "Tests/TestPeers"),
         .testTarget(
             name: "CLITests",
             dependencies: ["RegcredCore", "regcred", "KubeSandbox", "TestPeers"]

@@ -15,7 +15,7 @@ struct RegistryAccessTests {
     @Test("a config from create with the right password lets skopeo push and inspect")
     func rightPasswordGrantsAccess() async throws {
         try await TemporaryDirectory.with { directory in
-            try await LocalRegistry.withRunning(in: directory, user: Self.user, password: Self.firstPassword) { registry in
+            try await DockerRegistry.withRunning(in: directory, authentication: .htpasswd([Self.user: Self.firstPassword])) { registry in
                 let session = try Session(directory: directory, registry: registry)
                 let authFile = try await session.createAuthFile("config.json", password: Self.firstPassword)
 
@@ -36,7 +36,7 @@ struct RegistryAccessTests {
     @Test("a config from create with a wrong password is refused by the registry")
     func wrongPasswordIsRefused() async throws {
         try await TemporaryDirectory.with { directory in
-            try await LocalRegistry.withRunning(in: directory, user: Self.user, password: Self.firstPassword) { registry in
+            try await DockerRegistry.withRunning(in: directory, authentication: .htpasswd([Self.user: Self.firstPassword])) { registry in
                 let session = try Session(directory: directory, registry: registry)
                 let goodFile = try await session.createAuthFile("good.json", password: Self.firstPassword)
                 try await session.pushImage(authFile: goodFile)
@@ -53,7 +53,7 @@ struct RegistryAccessTests {
     @Test("after the registry password changes, update --in-place restores access")
     func updateInPlaceRestoresAccess() async throws {
         try await TemporaryDirectory.with { directory in
-            try await LocalRegistry.withRunning(in: directory, user: Self.user, password: Self.firstPassword) { registry in
+            try await DockerRegistry.withRunning(in: directory, authentication: .htpasswd([Self.user: Self.firstPassword])) { registry in
                 let session = try Session(directory: directory, registry: registry)
                 let authFile = try await session.createAuthFile("config.json", password: Self.firstPassword)
                 try await session.pushImage(authFile: authFile)
@@ -82,7 +82,7 @@ struct RegistryAccessTests {
     @Test("a Secret manifest from create -o yaml, updated from stdin, carries a working config")
     func updatedSecretManifestGrantsAccess() async throws {
         try await TemporaryDirectory.with { directory in
-            try await LocalRegistry.withRunning(in: directory, user: Self.user, password: Self.firstPassword) { registry in
+            try await DockerRegistry.withRunning(in: directory, authentication: .htpasswd([Self.user: Self.firstPassword])) { registry in
                 let session = try Session(directory: directory, registry: registry)
                 let created = try await session.regcred.run(
                     ["create", "pull", "--dry-run=client", "--registry", registry.host, "--username", Self.user, "--password-stdin",
@@ -115,7 +115,7 @@ struct RegistryAccessTests {
     @Test("update --registry replaces only that registry's credential, which then works")
     func updateOfOneRegistryKeepsTheOthers() async throws {
         try await TemporaryDirectory.with { directory in
-            try await LocalRegistry.withRunning(in: directory, user: Self.user, password: Self.firstPassword) { registry in
+            try await DockerRegistry.withRunning(in: directory, authentication: .htpasswd([Self.user: Self.firstPassword])) { registry in
                 let session = try Session(directory: directory, registry: registry)
                 let created = try await session.regcred.run(
                     ["create", "pull", "--dry-run=client", "--registry", "mirror.example.com", "--registry", registry.host,
@@ -149,12 +149,12 @@ struct RegistryAccessTests {
     /// What one test drives: regcred and skopeo, aimed at one registry.
     struct Session {
         let directory: TemporaryDirectory
-        let registry: LocalRegistry
+        let registry: DockerRegistry
         let regcred: RegcredProcess
         let skopeo: Skopeo
         var reference: String { "\(registry.host)/\(RegistryAccessTests.repository)" }
 
-        init(directory: TemporaryDirectory, registry: LocalRegistry) throws {
+        init(directory: TemporaryDirectory, registry: DockerRegistry) throws {
             self.directory = directory
             self.registry = registry
             self.regcred = try RegcredProcess(in: directory)

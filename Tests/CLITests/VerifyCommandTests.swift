@@ -21,7 +21,7 @@ struct VerifyCommandTests {
     @Test("verify --file with the right password prints ok and exits 0")
     func rightPassword() async throws {
         try await TemporaryDirectory.with { directory in
-            try await LocalRegistry.withRunning(in: directory, user: Self.user, password: Self.password) { registry in
+            try await DockerRegistry.withRunning(in: directory, authentication: .htpasswd([Self.user: Self.password])) { registry in
                 let regcred = try RegcredProcess(in: directory)
                 let file = try directory.write(Self.config(host: registry.host, password: Self.password), to: "config.json")
                 let ca = registry.clientTrustDirectory.appending(path: "ca.crt").path
@@ -38,7 +38,7 @@ struct VerifyCommandTests {
     @Test("a wrong password and an unreachable registry fail with exit 1, one row each, as JSON too")
     func failures() async throws {
         try await TemporaryDirectory.with { directory in
-            try await LocalRegistry.withRunning(in: directory, user: Self.user, password: Self.password) { registry in
+            try await DockerRegistry.withRunning(in: directory, authentication: .htpasswd([Self.user: Self.password])) { registry in
                 let regcred = try RegcredProcess(in: directory)
                 let closedPort = try FreePort.pick()
                 let file = try directory.write(
@@ -61,7 +61,7 @@ struct VerifyCommandTests {
     @Test("an untrusted certificate fails as a TLS failure; --insecure-registry allows it")
     func untrustedCertificate() async throws {
         try await TemporaryDirectory.with { directory in
-            try await LocalRegistry.withRunning(in: directory, user: Self.user, password: Self.password) { registry in
+            try await DockerRegistry.withRunning(in: directory, authentication: .htpasswd([Self.user: Self.password])) { registry in
                 let regcred = try RegcredProcess(in: directory)
                 let file = try directory.write(Self.config(host: registry.host, password: Self.password), to: "config.json")
                 let refused = try await regcred.run(["verify", "-f", file])
@@ -78,7 +78,7 @@ struct VerifyCommandTests {
         guard FileManager.default.fileExists(atPath: "/usr/bin/kubectl") else { return }
         try await CLICluster.run { cluster in
             // CLICluster's regcred has TOKEN=s3cret-t0ken in its environment.
-            try await LocalRegistry.withRunning(in: cluster.directory, user: Self.user, password: "s3cret-t0ken") { registry in
+            try await DockerRegistry.withRunning(in: cluster.directory, authentication: .htpasswd([Self.user: "s3cret-t0ken"])) { registry in
                 let created = try await cluster.regcred([
                     "create", "pull", "--registry", registry.host, "--username", Self.user, "--password-env", "TOKEN",
                 ])

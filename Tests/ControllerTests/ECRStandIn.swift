@@ -5,6 +5,7 @@ import Foundation
 import Hummingbird
 import NIOCore
 import Synchronization
+import TestPeers
 
 final class ECRStandIn: Sendable {
     struct State {
@@ -16,9 +17,8 @@ final class ECRStandIn: Sendable {
     }
 
     let state = Mutex(State())
-    private let task: Mutex<Task<Void, Never>?> = Mutex(nil)
-    private let boundPort = Mutex(0)
-    var port: Int { boundPort.withLock { $0 } }
+    private let server: Mutex<LoopbackHTTPServer?> = Mutex(nil)
+    var port: Int { server.withLock { $0?.port ?? 0 } }
 
     var endpoint: String { "http://127.0.0.1:\(port)" }
     var calls: Int { state.withLock { $0.calls } }
@@ -57,24 +57,12 @@ final class ECRStandIn: Sendable {
             let expiresAt = Date().addingTimeInterval(lifetime).timeIntervalSince1970
             return Self.json(.ok, #"{"authorizationData":[{"authorizationToken":"\#(encoded)","expiresAt":\#(expiresAt),"proxyEndpoint":"https://123456789012.dkr.ecr.us-east-1.amazonaws.com"}]}"#)
         }
-        let (ports, continuation) = AsyncStream<Int>.makeStream()
-        let app = Application(
-            router: router, configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) })
-        let running = Task {
-            try? await app.run()
-            continuation.finish()
-        }
-        task.withLock { $0 = running }
-        var iterator = ports.makeAsyncIterator()
-        let bound = await iterator.next() ?? 0
-        boundPort.withLock { $0 = bound }
+        let started = try await LoopbackHTTPServer.start("ECR stand-in", router: router)
+        server.withLock { $0 = started }
     }
 
     func stop() async {
-        let running = task.withLock { $0 }
-        running?.cancel()
-        await running?.value
+        await server.withLock { $0 }?.stop()
     }
 
     private static func json(_ status: HTTPResponse.Status, _ body: String) -> Response {

@@ -8,6 +8,7 @@ import Logging
 import NIOCore
 import RegcredCore
 import Synchronization
+import TestPeers
 
 @testable import CredentialSources
 
@@ -236,13 +237,12 @@ final class StandInServer: Sendable {
         func header(_ name: String) -> String? { headers[name.lowercased()] }
     }
 
-    let port: Int
-    private let task: Task<Void, Never>
-    var url: String { "http://127.0.0.1:\(port)" }
+    private let server: LoopbackHTTPServer
+    var port: Int { server.port }
+    var url: String { server.baseURL }
 
-    private init(port: Int, task: Task<Void, Never>) {
-        self.port = port
-        self.task = task
+    private init(server: LoopbackHTTPServer) {
+        self.server = server
     }
 
     struct Responder: HTTPResponder {
@@ -260,27 +260,11 @@ final class StandInServer: Sendable {
     }
 
     static func start(_ handle: @escaping @Sendable (Request) async -> (Int, String)) async throws -> StandInServer {
-        let (ports, continuation) = AsyncStream<Int>.makeStream()
-        var logger = Logger(label: "stand-in")
-        logger.logLevel = .critical
-        let app = Application(
-            responder: Responder(handle: handle), configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) }, logger: logger)
-        let task = Task {
-            try? await app.run()
-            continuation.finish()
-        }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next(), port > 0 else {
-            task.cancel()
-            throw PeerError(description: "stand-in server did not start")
-        }
-        return StandInServer(port: port, task: task)
+        StandInServer(server: try await LoopbackHTTPServer.start("stand-in", responder: Responder(handle: handle)))
     }
 
     func stop() async {
-        task.cancel()
-        await task.value
+        await server.stop()
     }
 
     /// Starts a stand-in, runs `body`, and stops the stand-in whether `body` succeeded or not.

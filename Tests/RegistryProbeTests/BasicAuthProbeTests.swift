@@ -11,16 +11,16 @@ struct BasicAuthProbeTests {
     static let password = "s3cret-pässword"
     static var alice: Credential { Credential(username: user, password: Redacted(password)) }
 
-    func withRegistry<T>(tls: Bool = true, _ body: (TestRegistry, TemporaryDirectory) async throws -> T) async throws -> T {
+    func withRegistry<T>(tls: Bool = true, _ body: (DockerRegistry, TemporaryDirectory) async throws -> T) async throws -> T {
         try await TemporaryDirectory.with { directory in
-            try await TestRegistry.withRunning(in: directory, authentication: .htpasswd([Self.user: Self.password]), tls: tls) {
+            try await DockerRegistry.withRunning(in: directory, authentication: .htpasswd([Self.user: Self.password]), tls: tls) {
                 try await body($0, directory)
             }
         }
     }
 
     func probe(
-        _ registry: TestRegistry, _ credential: Credential?, image: String? = nil, trustCA: Bool = true, insecure: Bool = false
+        _ registry: DockerRegistry, _ credential: Credential?, image: String? = nil, trustCA: Bool = true, insecure: Bool = false
     ) async throws -> ProbeResult {
         let configuration = ProbeConfiguration(
             timeout: .seconds(20), insecureRegistries: insecure ? [registry.host] : [], caFile: trustCA ? registry.caCertificate.path : nil)

@@ -18,10 +18,10 @@ struct TokenAuthProbeTests {
 
     /// A registry holding team/app:1 and other/app:1, and a prober that trusts its CA and may
     /// send credentials to the issuer's plain-HTTP realm.
-    func withRegistry(_ body: (TestRegistry, RegistryProber) async throws -> Void) async throws {
+    func withRegistry(_ body: (DockerRegistry, RegistryProber) async throws -> Void) async throws {
         try await TemporaryDirectory.with { directory in
             try await TokenIssuer.withRunning(in: directory, accounts: Self.accounts) { issuer in
-                try await TestRegistry.withRunning(in: directory, authentication: .token(issuer)) { registry in
+                try await DockerRegistry.withRunning(in: directory, authentication: .token(issuer.registryService)) { registry in
                     for repository in ["team/app", "other/app"] {
                         try await registry.push(repository: repository, tag: "1", user: "pusher", password: Self.pusherPassword, in: directory)
                     }

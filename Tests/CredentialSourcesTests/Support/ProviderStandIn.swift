@@ -3,10 +3,10 @@
 // (checking signatures, grant types and headers, refusing what the provider would refuse).
 import Foundation
 import Hummingbird
-import Logging
 import NIOCore
 import RegcredCore
 import Synchronization
+import TestPeers
 
 struct StandInRequest: Sendable {
     var method: String
@@ -48,16 +48,15 @@ struct StandInReply: Sendable {
 }
 
 final class ProviderStandIn: Sendable {
-    let baseURL: String
+    private let server: LoopbackHTTPServer
     private let recorded: RequestLog
-    private let task: Task<Void, Never>
 
+    var baseURL: String { server.baseURL }
     var requests: [StandInRequest] { recorded.all }
 
-    private init(baseURL: String, recorded: RequestLog, task: Task<Void, Never>) {
-        self.baseURL = baseURL
+    private init(server: LoopbackHTTPServer, recorded: RequestLog) {
+        self.server = server
         self.recorded = recorded
-        self.task = task
     }
 
     /// Runs `body` with a stand-in answering through `respond`; stops it afterwards, also when `body` throws.
@@ -84,32 +83,15 @@ final class ProviderStandIn: Sendable {
 
     private static func start(_ respond: @escaping @Sendable (StandInRequest) -> StandInReply) async throws -> ProviderStandIn {
         let recorded = RequestLog()
-        let responder = StandInResponder(respond: respond, record: recorded.append)
-        let (ports, portContinuation) = AsyncStream<Int>.makeStream()
-        var logger = Logger(label: "provider-stand-in")
-        logger.logLevel = .critical
-        let app = Application(
-            responder: responder, configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0), serverName: nil),
-            onServerRunning: { channel in portContinuation.yield(channel.localAddress?.port ?? 0) }, logger: logger)
-        let task = Task {
-            try? await app.run()
-            portContinuation.finish()
-        }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next(), port > 0 else {
-            task.cancel()
-            throw StandInError.couldNotListen
-        }
-        return ProviderStandIn(baseURL: "http://127.0.0.1:\(port)", recorded: recorded, task: task)
+        let server = try await LoopbackHTTPServer.start(
+            "provider stand-in", responder: StandInResponder(respond: respond, record: recorded.append))
+        return ProviderStandIn(server: server, recorded: recorded)
     }
 
     func stop() async {
-        task.cancel()
-        await task.value
+        await server.stop()
     }
 }
-
-enum StandInError: Error { case couldNotListen }
 
 private final class RequestLog: Sendable {
     private let requests = Mutex<[StandInRequest]>([])

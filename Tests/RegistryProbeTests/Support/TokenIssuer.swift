@@ -18,22 +18,26 @@ final class TokenIssuer: Sendable {
         let push: Set<String>
     }
 
-    let port: Int
+    private let server: LoopbackHTTPServer
+    var port: Int { server.port }
     /// Holds the certificate that signs tokens; the registry's `rootcertbundle`.
     let signingCertificate: URL
     let service: String
     let issuer: String
-    private let task: Task<Void, Never>
 
     var realm: String { "http://127.0.0.1:\(port)/token" }
+
+    /// What a registry trusting this issuer is configured with.
+    var registryService: DockerRegistry.TokenService {
+        DockerRegistry.TokenService(realm: realm, service: service, issuer: issuer, signingCertificate: signingCertificate)
+    }
     var host: String { "127.0.0.1:\(port)" }
 
-    private init(port: Int, signingCertificate: URL, service: String, issuer: String, task: Task<Void, Never>) {
-        self.port = port
+    private init(server: LoopbackHTTPServer, signingCertificate: URL, service: String, issuer: String) {
+        self.server = server
         self.signingCertificate = signingCertificate
         self.service = service
         self.issuer = issuer
-        self.task = task
     }
 
     /// Starts the issuer, runs `body`, and stops it whether `body` returns or throws.
@@ -73,27 +77,12 @@ final class TokenIssuer: Sendable {
         router.get("token") { request, _ -> Response in
             Self.answer(request, accounts: accounts, signer: signer)
         }
-        let (ports, portContinuation) = AsyncStream<Int>.makeStream()
-        var logger = Logger(label: "token-issuer")
-        logger.logLevel = .critical
-        let app = Application(
-            router: router, configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0), serverName: nil),
-            onServerRunning: { channel in portContinuation.yield(channel.localAddress?.port ?? 0) }, logger: logger)
-        let task = Task {
-            try? await app.run()
-            portContinuation.finish()
-        }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next(), port > 0 else {
-            task.cancel()
-            throw TestSupportError.serverDidNotStart("token issuer", log: "")
-        }
-        return TokenIssuer(port: port, signingCertificate: certificateFile, service: service, issuer: issuer, task: task)
+        let server = try await LoopbackHTTPServer.start("token issuer", router: router)
+        return TokenIssuer(server: server, signingCertificate: certificateFile, service: service, issuer: issuer)
     }
 
     func stop() async {
-        task.cancel()
-        await task.value
+        await server.stop()
     }
 
     // MARK: - The token endpoint
