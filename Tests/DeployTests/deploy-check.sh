@@ -333,7 +333,7 @@ def cmd_spec(path):
                     "--health-probe-bind-address", ":8081"]
         if cmd != want_cmd:
             problems.append(f"command {cmd}, want {want_cmd}")
-        want_res = {"requests": {"cpu": "20m", "memory": "32Mi"}, "limits": {"memory": "128Mi"}}
+        want_res = {"requests": {"cpu": "20m", "memory": "64Mi"}, "limits": {"memory": "128Mi"}}
         if c.get("resources") != want_res:
             problems.append(f"resources {c.get('resources')}, want {want_res}")
     pdbs = objects(docs, "PodDisruptionBudget")
