@@ -63,7 +63,15 @@ struct DemoCommand: AsyncParsableCommand {
         defer { informers.cancel() }
 
         step("controller running: waiting for the fan-out")
-        try await waitFor { (try? await client.resource(ClusterPullSecret.self).get("ghcr"))?.status?.condition("Ready")?.status == .true }
+        try await waitFor {
+            guard (try? await client.resource(ClusterPullSecret.self).get("ghcr"))?.status?.condition("Ready")?.status == .true else { return false }
+            // Each default service account appears moments after its namespace; wait for its entry too.
+            for namespace in ["apps", "default", "payments"] {
+                let account = try? await client.resource(ServiceAccount.self, namespace: namespace).get("default")
+                if account?.imagePullSecrets.contains(where: { $0.name == "regcred-ghcr" }) != true { return false }
+            }
+            return true
+        }
         try await printState(client: client)
 
         step("a namespace appears: new-team")
