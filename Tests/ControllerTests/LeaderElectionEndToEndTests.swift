@@ -28,7 +28,10 @@ struct LeaderElectionEndToEndTests {
             client: cluster.client,
             config: LeaderElectionConfig(
                 namespace: cluster.controllerNamespace, name: "regcred-controller", identity: identity,
-                leaseDuration: .seconds(2), renewDeadline: .milliseconds(1500), retryPeriod: .milliseconds(200)),
+                // client-go's proportions (15 s / 10 s / 2 s) scaled down, with a full second
+                // between giving up the lease and another replica taking it, so a busy machine
+                // delaying one renewal cannot make both lead.
+                leaseDuration: .seconds(4), renewDeadline: .milliseconds(2500), retryPeriod: .milliseconds(250)),
             logger: logger)
         let service = ControllerService(controller: controller, elector: elector, workers: 2, logger: logger)
         return Replica(controller: controller, elector: elector, task: Task { try await service.run() })
@@ -61,7 +64,7 @@ struct LeaderElectionEndToEndTests {
 
             leader.task.cancel()
             _ = try? await leader.task.value
-            try await eventually("the other replica leads", timeout: .seconds(10)) { await follower.elector.isLeader }
+            try await eventually("the other replica leads", timeout: .seconds(20)) { await follower.elector.isLeader }
             let late = try await cluster.namespace("late")
             try await eventually("a namespace created after the takeover is served") {
                 await cluster.pullSecretNames(in: late)?.contains("regcred-pull") == true
