@@ -386,6 +386,28 @@ struct LeaseElectorTests {
         try await cluster.stop()
     }
 
+    @Test("a release that meets a newer version of its own lease (a renewal cancelled on our side that still landed) reads it again and releases")
+    func releaseAfterConflict() async throws {
+        let cluster = try await ElectionSandbox.start()
+        // Renewals 5 s apart: nothing of a's own writes between the stand-in "late renewal" and the cancel.
+        let a = try cluster.elector("a", lease: .seconds(15), renew: .seconds(10), retry: .seconds(5))
+        let log = WorkLog()
+        let run = Task { try await a.run(whileLeading: log.work) }
+        #expect(await eventually { await a.isLeader })
+        let leases = try cluster.client().resource(Lease.self, namespace: "default")
+        var held = try #require(try await cluster.lease())
+        // Still a's record, at a new resourceVersion (a no-op update would not bump it): a's cached copy is stale.
+        held.metadata.annotations["test.regcred.dev/late-renewal"] = "landed"
+        _ = try await leases.update(held)
+
+        run.cancel()
+        try await run.value
+        let released = try #require(try await cluster.lease())
+        #expect(released.spec.holderIdentity == "")
+        #expect(released.spec.leaseDurationSeconds == 1)
+        try await cluster.stop()
+    }
+
     @Test("when the leader dies without releasing, the other takes over only after the lease expires")
     func crashedLeaderExpires() async throws {
         let cluster = try await ElectionSandbox.start()

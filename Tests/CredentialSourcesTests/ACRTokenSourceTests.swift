@@ -142,7 +142,7 @@ struct ACRTokenSourceTests {
 
     @Test("failures have the right kind, carry the provider's words, and never show the secret or a token")
     func failures() async throws {
-        let closed = try await ProviderStandIn.closedURL()
+        let closed = ProviderStandIn.closedURL
         try await ProviderStandIn.serving({ AzureStandIn.respond($0) }) { azure in
             let base = azure.baseURL
             let wrongSecret = ["acr-sp": ["clientSecret": Data("wrong~secret~value".utf8)]]

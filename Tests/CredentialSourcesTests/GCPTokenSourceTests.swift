@@ -116,7 +116,7 @@ struct GCPTokenSourceTests {
 
     @Test("spec.metadataHost wins over GCE_METADATA_HOST")
     func metadataHostField() async throws {
-        let closed = try await ProviderStandIn.closedURL().replacingOccurrences(of: "http://", with: "")
+        let closed = ProviderStandIn.closedURL.replacingOccurrences(of: "http://", with: "")
         try await ProviderStandIn.serving(metadataServer()) { metadata in
             let spec = CredentialSourceSpec(gcp: GCPSourceSpec(workloadIdentity: WorkloadIdentitySpec(), metadataHost: metadata.baseURL))
             let source = try spec.makeSource(context: tokenSourceContext(environment: ["GCE_METADATA_HOST": closed]))
@@ -127,7 +127,7 @@ struct GCPTokenSourceTests {
     @Test("failures have the right kind, say what to fix, and never show the key, the assertion or a token")
     func failures() async throws {
         let pem = TestKeys.second.pkcs8PEMRepresentation
-        let closed = try await ProviderStandIn.closedURL()
+        let closed = ProviderStandIn.closedURL
         try await ProviderStandIn.serving(googleTokenEndpoint(accepting: TestKeys.first.publicKey)) { google in
             let url = google.baseURL + "/token"
             let cases: [(name: String, secret: Data?, secretKey: String?, kind: CredentialSourceError.Kind, says: String)] = [

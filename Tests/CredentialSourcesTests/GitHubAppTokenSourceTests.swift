@@ -69,7 +69,7 @@ struct GitHubAppTokenSourceTests {
     @Test("failures have the right kind, say what to fix, and never show the key, the JWT or a token")
     func failures() async throws {
         let pem = TestKeys.second.pemRepresentation
-        let closed = try await ProviderStandIn.closedURL()
+        let closed = ProviderStandIn.closedURL
         try await ProviderStandIn.serving(gitHubAppAPI(accepting: TestKeys.first.publicKey)) { github in
             let good = TestKeys.first.pemRepresentation
             let cases: [(name: String, source: any CredentialSource, kind: CredentialSourceError.Kind, says: String)] = [

@@ -248,9 +248,25 @@ public actor LeaseElector {
         guard release, wasLeading, var current = lease, let spec = decision.release(wallClock: wallClock()) else { return }
         current.spec = spec
         let leases = self.leases
+        let (name, identity) = (config.name, config.identity)
         let update = Task { [time, limit = config.renewDeadline, current] () -> Result<Lease, any Error>? in
             await time.withDeadline(limit) {
-                do { return .success(try await leases.update(current)) } catch { return .failure(error) }
+                do {
+                    return .success(try await leases.update(current))
+                } catch let error as KubeAPIError where error.isConflict {
+                    // A renewal cancelled on our side may still have reached the server. Read the
+                    // lease again and release it only if it is still ours.
+                    do {
+                        var fresh = try await leases.get(name)
+                        guard fresh.spec.holderIdentity == identity else { return .failure(error) }
+                        fresh.spec = current.spec
+                        return .success(try await leases.update(fresh))
+                    } catch {
+                        return .failure(error)
+                    }
+                } catch {
+                    return .failure(error)
+                }
             }
         }
         switch await update.value {

@@ -74,12 +74,9 @@ final class ProviderStandIn: Sendable {
         }
     }
 
-    /// A URL where nothing listens: a stand-in's, after it stopped.
-    static func closedURL() async throws -> String {
-        let standIn = try await start { _ in StandInReply(status: 500, body: Data()) }
-        await standIn.stop()
-        return standIn.baseURL
-    }
+    /// A URL where nothing listens. Port 1 is privileged and never handed out by the kernel, so
+    /// unlike a stopped stand-in's port, no server started by a parallel test can take it.
+    static let closedURL = "http://127.0.0.1:1"
 
     private static func start(_ respond: @escaping @Sendable (StandInRequest) -> StandInReply) async throws -> ProviderStandIn {
         let recorded = RequestLog()
