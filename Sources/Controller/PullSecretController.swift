@@ -109,7 +109,8 @@ public final class PullSecretController: Sendable {
     }
 
     private func work() async {
-        while let (name, scope) = await queue.next().map({ ($0.key, $0.scope) }) {
+        while let work = await queue.next() {
+            let (name, scope) = (work.key, work.scope)
             let started = ContinuousClock.now
             var succeeded = true
             do {

@@ -29,7 +29,7 @@ struct SigV4SignerTests {
     @Test("the derived signing key matches AWS's documented example (20120215, us-east-1, iam)")
     func signingKey() {
         let key = Self.signer(service: "iam").signingKey(day: "20120215")
-        #expect(key.withUnsafeBytes { SigV4Signer.hex($0) } == "f4780e2d9f65fa895f9c67b32ce1baf0b0d8a43505a000a1a9e090d414db404d")
+        #expect(key.withUnsafeBytes { Hex.encode($0) } == "f4780e2d9f65fa895f9c67b32ce1baf0b0d8a43505a000a1a9e090d414db404d")
     }
 
     @Test("canonical forms: double-encoded path, sorted strictly encoded query, trimmed lowercased headers")

@@ -2,6 +2,7 @@
 // Authorization header. Pure: the time comes in as a parameter, so signatures are reproducible in tests.
 import Crypto
 import Foundation
+import RegcredCore
 
 /// A request as SigV4 sees it. `url` carries the path and query exactly as they will be sent.
 public struct SigV4Request: Sendable {
@@ -49,7 +50,7 @@ public struct SigV4Signer: Sendable {
         let signature = HMAC<SHA256>.authenticationCode(
             for: Data(stringToSign(canonicalRequest: canonical, timestamp: stamp).utf8),
             using: signingKey(day: String(stamp.prefix(8))))
-        return "AWS4-HMAC-SHA256 Credential=\(credentials.accessKeyId)/\(scope), SignedHeaders=\(Self.signedHeaderList(headers)), Signature=\(Self.hex(signature))"
+        return "AWS4-HMAC-SHA256 Credential=\(credentials.accessKeyId)/\(scope), SignedHeaders=\(Self.signedHeaderList(headers)), Signature=\(Hex.encode(signature))"
     }
 
     /// The headers that get signed: the request's own, then host, x-amz-date and the session token.
@@ -77,14 +78,14 @@ public struct SigV4Signer: Sendable {
             Self.canonicalQuery(request.url),
             Self.canonicalHeaders(headers) + "\n",
             Self.signedHeaderList(headers),
-            Self.hex(SHA256.hash(data: request.body)),
+            Hex.encode(SHA256.hash(data: request.body)),
         ].joined(separator: "\n")
     }
 
     func stringToSign(canonicalRequest: String, timestamp: String) -> String {
         [
             "AWS4-HMAC-SHA256", timestamp, credentialScope(day: String(timestamp.prefix(8))),
-            Self.hex(SHA256.hash(data: Data(canonicalRequest.utf8))),
+            Hex.encode(SHA256.hash(data: Data(canonicalRequest.utf8))),
         ].joined(separator: "\n")
     }
 
@@ -179,9 +180,5 @@ public struct SigV4Signer: Sendable {
             }
         }
         return encoded
-    }
-
-    static func hex<D: Sequence>(_ bytes: D) -> String where D.Element == UInt8 {
-        bytes.map { String(format: "%02x", $0) }.joined()
     }
 }

@@ -10,6 +10,6 @@ public protocol CacheableObject: Sendable {
 }
 
 extension KubernetesObject {
-    public var cacheKey: ObjectKey { ObjectKey(namespace: metadata.namespace, name: metadata.name ?? "") }
+    public var cacheKey: ObjectKey { ObjectKey(self) }
     public var uid: String? { metadata.uid }
 }

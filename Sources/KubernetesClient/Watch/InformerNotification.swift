@@ -6,11 +6,7 @@ public enum InformerNotification<Object: CacheableObject>: Sendable {
     case updated(old: Object, new: Object)
     case deleted(Object, finalStateUnknown: Bool)
 
-    public var key: ObjectKey {
-        switch self {
-        case .added(let object), .updated(_, let object), .deleted(let object, _): object.cacheKey
-        }
-    }
+    public var key: ObjectKey { object.cacheKey }
 }
 
 extension InformerNotification: Equatable where Object: Equatable {}
