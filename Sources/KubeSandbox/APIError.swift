@@ -63,7 +63,9 @@ struct APIError: Error, Sendable {
         var detailMembers = details(type, name: name).objectValue ?? [:]
         detailMembers["kind"] = .string(type.kind)
         detailMembers["causes"] = .array(errors.map(\.cause))
-        return APIError(code: 422, reason: "Invalid", message: "\(type.kind) \"\(name)\" is invalid: \(joined)",
+        // apimachinery's NewInvalid names the GroupKind: "Event.events.k8s.io", "Secret".
+        let groupKind = type.group.isEmpty ? type.kind : "\(type.kind).\(type.group)"
+        return APIError(code: 422, reason: "Invalid", message: "\(groupKind) \"\(name)\" is invalid: \(joined)",
                         details: .object(detailMembers))
     }
 

@@ -4,36 +4,50 @@ enum NameValidation {
     static let subdomainMessage = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"
     static let labelMessage = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')"
 
-    static func isLabel(_ name: String) -> Bool {
-        guard !name.isEmpty, name.utf8.count <= 63 else { return false }
+    /// `IsDNS1123Label`'s regular expression alone (its length limit is a separate error).
+    static func matchesLabel(_ name: String) -> Bool {
         let bytes = Array(name.utf8)
-        func alnum(_ b: UInt8) -> Bool { (b >= 97 && b <= 122) || (b >= 48 && b <= 57) }
-        guard alnum(bytes.first!), alnum(bytes.last!) else { return false }
+        guard let first = bytes.first, let last = bytes.last, alnum(first), alnum(last) else { return false }
         return bytes.allSatisfy { alnum($0) || $0 == 45 }
     }
 
-    static func isSubdomain(_ name: String) -> Bool {
-        guard !name.isEmpty, name.utf8.count <= 253 else { return false }
-        return name.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { part in
-            // Each dot-separated part follows the label charset; length is bounded by the whole.
-            let bytes = Array(part.utf8)
-            func alnum(_ b: UInt8) -> Bool { (b >= 97 && b <= 122) || (b >= 48 && b <= 57) }
-            guard let first = bytes.first, let last = bytes.last, alnum(first), alnum(last) else { return false }
-            return bytes.allSatisfy { alnum($0) || $0 == 45 }
-        }
+    /// `IsDNS1123Subdomain`'s regular expression alone: dot-separated parts, each like a label.
+    static func matchesSubdomain(_ name: String) -> Bool {
+        name.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { matchesLabel(String($0)) }
     }
 
-    /// Errors for `metadata.name` (and path-segment safety) of an object of `type`.
-    static func validate(name: String, type: ResourceType) -> [FieldError] {
+    static func isLabel(_ name: String) -> Bool { name.utf8.count <= 63 && matchesLabel(name) }
+
+    static func isSubdomain(_ name: String) -> Bool { name.utf8.count <= 253 && matchesSubdomain(name) }
+
+    private static func alnum(_ byte: UInt8) -> Bool { (byte >= 97 && byte <= 122) || (byte >= 48 && byte <= 57) }
+
+    /// The messages apimachinery's `NameIsDNSLabel` / `NameIsDNSSubdomain` give for `value`;
+    /// as a `prefix` (a generateName) a trailing '-' is allowed, since random characters follow.
+    static func messages(for value: String, type: ResourceType, prefix: Bool) -> [String] {
+        var checked = value
+        if prefix, checked.utf8.count > 1, checked.hasSuffix("-") { checked = String(checked.dropLast()) + "a" }
+        var messages: [String] = []
         if type.plural == "namespaces" {
-            var errors: [FieldError] = []
-            if name.utf8.count > 63 { errors.append(.invalid("metadata.name", string: name, "must be no more than 63 characters")) }
-            if !isLabel(name) { errors.append(.invalid("metadata.name", string: name, labelMessage)) }
-            return errors
+            if checked.utf8.count > 63 { messages.append("must be no more than 63 characters") }
+            if !matchesLabel(checked) { messages.append(labelMessage) }
+        } else {
+            if checked.utf8.count > 253 { messages.append("must be no more than 253 characters") }
+            if !matchesSubdomain(checked) { messages.append(subdomainMessage) }
         }
+        return messages
+    }
+
+    /// `ValidateObjectMeta`'s name checks for an object of `type`: `metadata.generateName` as a
+    /// prefix (when set), then `metadata.name`, in the API server's order. Namespaces are DNS
+    /// labels; every kind regcred touches (secrets, service accounts, events, leases, custom
+    /// resources) is a DNS subdomain.
+    static func validate(name: String, generateName: String = "", type: ResourceType) -> [FieldError] {
         var errors: [FieldError] = []
-        if name.utf8.count > 253 { errors.append(.invalid("metadata.name", string: name, "must be no more than 253 characters")) }
-        if !isSubdomain(name) { errors.append(.invalid("metadata.name", string: name, subdomainMessage)) }
+        if !generateName.isEmpty {
+            errors += messages(for: generateName, type: type, prefix: true).map { .invalid("metadata.generateName", string: generateName, $0) }
+        }
+        errors += messages(for: name, type: type, prefix: false).map { .invalid("metadata.name", string: name, $0) }
         return errors
     }
 }

@@ -128,14 +128,16 @@ actor ObjectStore {
             throw APIError.badRequest("resourceVersion should not be set on objects to be created")
         }
         var name = meta["name"]?.stringValue ?? ""
-        if name.isEmpty, let prefix = meta["generateName"]?.stringValue, !prefix.isEmpty {
-            name = prefix + Self.randomSuffix()
+        let generateName = meta["generateName"]?.stringValue ?? ""
+        if name.isEmpty, !generateName.isEmpty {
+            // apiserver's names.SimpleNameGenerator: the prefix cut to 58 bytes, then 5 random characters.
+            name = String(decoding: generateName.utf8.prefix(Self.maxGeneratedPrefixLength), as: UTF8.self) + Self.randomSuffix()
             meta["name"] = .string(name)
         }
         if name.isEmpty {
             throw APIError.invalid(type, "", [.required("metadata.name", "name or generateName is required")])
         }
-        var errors = NameValidation.validate(name: name, type: type)
+        var errors = NameValidation.validate(name: name, generateName: generateName, type: type)
         if type.namespaced, let namespace {
             let namespaceKey = ObjectKey(namespace: "", name: namespace)
             guard let namespaceObject = storages["namespaces"]?.objects[namespaceKey] else {
@@ -162,6 +164,7 @@ actor ObjectStore {
 
         let key = ObjectKey(namespace: type.namespaced ? namespace ?? "" : "", name: name)
         if storage(type).objects[key] != nil { throw APIError.alreadyExists(type, name) }
+        if type.namespaced, let namespace, let refusal = quotaRefusal(creating: name, of: type, in: namespace) { throw refusal }
         if dryRun { return ObjectRepresentation.present(object, as: type) }
 
         let version = bump()
@@ -574,6 +577,17 @@ actor ObjectStore {
     static func now() -> String {
         Date().formatted(.iso8601)
     }
+
+    /// Validating admission after validation, as the API server orders it: quotas on object counts.
+    private func quotaRefusal(creating name: String, of type: ResourceType, in namespace: String) -> APIError? {
+        let quotas = (storages["resourcequotas"]?.objects ?? [:]).filter { $0.key.namespace == namespace }.map(\.value)
+        guard !quotas.isEmpty else { return nil }
+        let used = storage(type).objects.keys.filter { $0.namespace == namespace }.count
+        return ResourceQuotaAdmission.check(creating: name, of: type, quotas: quotas, existing: used)
+    }
+
+    /// A generated name is at most 63 bytes: the prefix keeps 58 of them.
+    static let maxGeneratedPrefixLength = 58
 
     static func randomSuffix() -> String {
         // apimachinery's alphabet: no vowels (no words) and no confusable characters.

@@ -15,6 +15,8 @@ public struct ResourceRegistry: Sendable {
                      selectableFields: ["involvedObject.kind", "involvedObject.namespace", "involvedObject.name",
                                         "involvedObject.uid", "involvedObject.apiVersion", "involvedObject.resourceVersion",
                                         "involvedObject.fieldPath", "reason", "reportingComponent", "source", "type"]),
+        ResourceType(group: "", version: "v1", plural: "resourcequotas", singular: "resourcequota", kind: "ResourceQuota",
+                     namespaced: true, hasStatus: true, shortNames: ["quota"]),
         ResourceType(group: "", version: "v1", plural: "pods", singular: "pod", kind: "Pod",
                      namespaced: true, hasStatus: true, shortNames: ["po"],
                      selectableFields: ["spec.nodeName", "spec.restartPolicy", "spec.schedulerName",

@@ -27,6 +27,55 @@ import Testing
         }
     }
 
+    @Test func generateNameIsValidatedAsAPrefixLikeTheAPIServer() async throws {
+        try await withSandbox { _, api in
+            // The prefix must be a DNS subdomain once a trailing '-' is allowed: "ghcr." is not.
+            let events = "/apis/events.k8s.io/v1/namespaces/default/events"
+            let refused = try await api.post(events, json(#"{"metadata":{"generateName":"ghcr."},"eventTime":"2026-01-01T00:00:00.000000Z","reportingController":"regcred.dev/controller","reportingInstance":"r","action":"Reconcile","reason":"Synced","type":"Normal","regarding":{"kind":"ClusterPullSecret","name":"ghcr"}}"#))
+            #expect(refused.status == 422)
+            #expect(refused.message.hasPrefix(#"Event.events.k8s.io "ghcr."#))
+            #expect(refused.message.hasSuffix(#" is invalid: metadata.generateName: Invalid value: "ghcr.": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"#))
+            // Namespaces are DNS labels, so their prefixes are too.
+            let namespace = try await api.post("/api/v1/namespaces", json(#"{"metadata":{"generateName":"team.a-"}}"#))
+            #expect(namespace.status == 422)
+            #expect(namespace.message.contains(#"metadata.generateName: Invalid value: "team.a-": a lowercase RFC 1123 label must consist of"#))
+            let fine = try await api.post("/api/v1/namespaces", json(#"{"metadata":{"generateName":"team-"}}"#))
+            #expect(fine.status == 201)
+        }
+    }
+
+    @Test func generatedNamesKeepFiftyEightBytesOfThePrefix() async throws {
+        try await withSandbox { _, api in
+            let prefix = String(repeating: "a", count: 70)
+            let created = try await api.post(secrets, json(#"{"metadata":{"generateName":"\#(prefix)"},"data":{}}"#))
+            #expect(created.status == 201)
+            #expect(created.body.name.hasPrefix(String(repeating: "a", count: 58)) && created.body.name.count == 63)
+        }
+    }
+
+    @Test func anOverlongNameGetsOnlyTheLengthError() async throws {
+        try await withSandbox { _, api in
+            let name = String(repeating: "a", count: 64)
+            let response = try await api.post("/api/v1/namespaces", json(#"{"metadata":{"name":"\#(name)"}}"#))
+            #expect(response.status == 422)
+            #expect(response.message.hasSuffix(#"metadata.name: Invalid value: "\#(name)": must be no more than 63 characters"#))
+        }
+    }
+
+    @Test func aResourceQuotaOnSecretCountRefusesCreatesWithTheAPIServersMessage() async throws {
+        try await withSandbox { _, api in
+            let quota = try await api.post("/api/v1/namespaces/default/resourcequotas", json(#"{"metadata":{"name":"no-secrets"},"spec":{"hard":{"count/secrets":"1"}}}"#))
+            #expect(quota.status == 201)
+            #expect(try await api.post(secrets, secret("first")).status == 201)
+            let refused = try await api.post(secrets, secret("second"))
+            #expect(refused.status == 403)
+            #expect(refused.reason == "Forbidden")
+            #expect(refused.message == #"secrets "second" is forbidden: exceeded quota: no-secrets, requested: count/secrets=1, used: count/secrets=1, limited: count/secrets=1"#)
+            // Other kinds and other namespaces are not limited by it.
+            #expect(try await api.post("/api/v1/namespaces/default/serviceaccounts", json(#"{"metadata":{"name":"sa"}}"#)).status == 201)
+        }
+    }
+
     @Test func resourceVersionIncreasesAcrossKinds() async throws {
         try await withSandbox { _, api in
             let first = try await api.post(secrets, secret("a")).resourceVersion
@@ -99,7 +148,7 @@ import Testing
             _ = try await api.post(path, clusterPullSecret("c"))
             let response = try await api.put("\(path)/c", clusterPullSecret("c", registries: ["quay.io"]))
             #expect(response.status == 422)
-            #expect(response.message == #"ClusterPullSecret "c" is invalid: metadata.resourceVersion: Invalid value: 0x0: must be specified for an update"#)
+            #expect(response.message == #"ClusterPullSecret.regcred.dev "c" is invalid: metadata.resourceVersion: Invalid value: 0x0: must be specified for an update"#)
         }
     }
 

@@ -212,11 +212,21 @@ func eventually(_ seconds: Double = 10, _ condition: () async throws -> Bool) as
             lease.spec.holderIdentity = "b"
             #expect(try await leases.update(lease).spec.holderIdentity == "b")
             let events = cluster.client.resource(Event.self, namespace: cluster.namespace)
-            let event = try await events.create(Event(
-                metadata: ObjectMeta(generateName: "regcred."), eventTime: MicroTime(Date()), reportingController: "regcred.dev/controller",
-                reportingInstance: "test", action: "Sync", reason: "Synced", type: "Normal", note: "hello",
-                regarding: ObjectReference(apiVersion: "v1", kind: "Secret", namespace: cluster.namespace, name: "subject")))
-            #expect(event.name?.hasPrefix("regcred.") == true)
+            func event(_ metadata: ObjectMeta) -> Event {
+                Event(
+                    metadata: metadata, eventTime: MicroTime(Date()), reportingController: "regcred.dev/controller",
+                    reportingInstance: "test", action: "Sync", reason: "Synced", type: "Normal", note: "hello",
+                    regarding: ObjectReference(apiVersion: "v1", kind: "Secret", namespace: cluster.namespace, name: "subject"))
+            }
+            // client-go's event name: the object's name, a dot, the time in hex nanoseconds.
+            let named = try await events.create(event(ObjectMeta(name: "subject.18a2b3c4d5e6f708")))
+            #expect(named.name == "subject.18a2b3c4d5e6f708")
+            let generated = try await events.create(event(ObjectMeta(generateName: "subject-")))
+            #expect(generated.name?.hasPrefix("subject-") == true)
+            // A generateName must itself be a valid DNS subdomain prefix: a trailing "." is not.
+            let refused = await #expect(throws: KubeAPIError.self) { try await events.create(event(ObjectMeta(generateName: "subject."))) }
+            #expect(refused?.reason == .invalid)
+            #expect(refused?.message.contains(#"metadata.generateName: Invalid value: "subject.""#) == true)
         }
     }
 

@@ -14,6 +14,8 @@ public actor EventRecorder {
     private let logger: Logger
     private var throttle: EventThrottle
     private let now: @Sendable () -> Date
+    /// The last name suffix used, so two events in the same instant never share a name.
+    private var lastSuffix: UInt64 = 0
 
     /// `client` nil records nothing (dry runs, `sync --once --no-events`).
     public init(client: KubeClient?, instance: String, interval: Duration = .seconds(30), logger: Logger, now: @escaping @Sendable () -> Date = Date.init) {
@@ -32,8 +34,11 @@ public actor EventRecorder {
         guard let suppressed = throttle.admit(key: "\(name)/\(reason)", at: at) else { return }
         let text = suppressed > 0 ? "\(note) (\(suppressed) similar events suppressed)" : note
         // Events about cluster-scoped objects live in the default namespace, as client-go records them.
+        // The name is client-go's: the object's name, a dot, the time in hex nanoseconds. (A
+        // generateName of "name." is refused by the API server: a prefix must itself be a valid
+        // DNS subdomain, and one ending in "." is not.)
         let event = Event(
-            metadata: ObjectMeta(generateName: "\(name).", namespace: "default"), eventTime: MicroTime(at),
+            metadata: ObjectMeta(name: eventName(for: name, at: at), namespace: "default"), eventTime: MicroTime(at),
             reportingController: "regcred.dev/controller", reportingInstance: instance,
             action: type == .warning ? "Failed" : "Reconcile", reason: reason, type: type.rawValue,
             note: String(text.prefix(1024)),
@@ -43,6 +48,15 @@ public actor EventRecorder {
         } catch {
             logger.warning("could not record event", metadata: ["clusterpullsecret": "\(name)", "reason": "\(reason)", "error": "\(error)"])
         }
+    }
+}
+
+extension EventRecorder {
+    /// `<object>.<hex nanoseconds>`, strictly increasing per recorder.
+    private func eventName(for object: String, at date: Date) -> String {
+        let nanoseconds = UInt64(max(0, date.timeIntervalSince1970 * 1_000_000_000))
+        lastSuffix = max(nanoseconds, lastSuffix + 1)
+        return "\(object).\(String(lastSuffix, radix: 16))"
     }
 }
 
