@@ -17,9 +17,70 @@ struct PullSecretPlannerTests {
 
     func plan(
         _ desired: DesiredPullSecret = desired, namespace: ObservedNamespace = ObservedNamespace(name: "apps"),
-        secret: ObservedSecret? = nil, serviceAccounts: [ObservedServiceAccount] = []
+        secret: ObservedSecret? = nil, serviceAccounts: [ObservedServiceAccount] = [], retired: [ObservedSecret] = []
     ) -> NamespacePlan {
-        PullSecretPlanner.plan(desired, namespace: namespace, secret: secret, serviceAccounts: serviceAccounts)
+        PullSecretPlanner.plan(desired, namespace: namespace, secret: secret, serviceAccounts: serviceAccounts, retired: retired)
+    }
+
+    static func retiredSecret(_ name: String, owner: String = "ghcr") -> ObservedSecret {
+        ObservedSecret(name: name, labels: ManagedObjectMarkers.labels(owner: owner), dockerConfigJSON: content, resourceVersion: "3")
+    }
+
+    @Test("after a rename, the secret under the old name and the entries regcred added for it are removed, entries first")
+    func renameRemovesOldName() {
+        let account = ObservedServiceAccount(
+            name: "default", imagePullSecrets: ["team", "regcred-old"],
+            annotations: [ManagedObjectMarkers.attachedAnnotation: "regcred-old"])
+        let theirs = ObservedServiceAccount(name: "builder", imagePullSecrets: ["regcred-old"])
+        #expect(plan(secret: nil, serviceAccounts: [account, theirs], retired: [Self.retiredSecret("regcred-old")]).actions == [
+            .detach(namespace: "apps", serviceAccount: "default", secret: "regcred-old"),
+            .deleteSecret(namespace: "apps", name: "regcred-old", resourceVersion: "3"),
+            .createSecret(namespace: "apps", name: "regcred-ghcr"),
+            .attach(namespace: "apps", serviceAccount: "default", secret: "regcred-ghcr"),
+        ])
+    }
+
+    @Test("an old-named secret of another owner is never touched, in any decision", arguments: [false, true])
+    func retiredOfOtherOwnerUntouched(excluded: Bool) {
+        var desired = Self.desired
+        if excluded { desired.scope = NamespaceScope(exclude: ["apps"]) }
+        let result = plan(desired, secret: Self.ownedSecret(), retired: [Self.retiredSecret("regcred-other", owner: "other")])
+        #expect(!result.actions.contains { if case .deleteSecret(_, "regcred-other", _) = $0 { return true }; return false })
+    }
+
+    @Test("deleting the ClusterPullSecret removes what it wrote under every name")
+    func deletionRemovesEveryName() {
+        var desired = Self.desired
+        desired.isBeingDeleted = true
+        let account = ObservedServiceAccount(
+            name: "default", imagePullSecrets: ["regcred-ghcr", "regcred-old"],
+            annotations: [ManagedObjectMarkers.attachedAnnotation: "regcred-ghcr,regcred-old"])
+        #expect(plan(desired, secret: Self.ownedSecret(), serviceAccounts: [account], retired: [Self.retiredSecret("regcred-old")]).actions == [
+            .detach(namespace: "apps", serviceAccount: "default", secret: "regcred-old"),
+            .deleteSecret(namespace: "apps", name: "regcred-old", resourceVersion: "3"),
+            .detach(namespace: "apps", serviceAccount: "default", secret: "regcred-ghcr"),
+            .deleteSecret(namespace: "apps", name: "regcred-ghcr", resourceVersion: "7"),
+        ])
+    }
+
+    @Test("a ClusterPullSecret that lost a shared secretName never detaches the winner's entry when it leaves")
+    func loserNeverDetachesWinnersEntry() {
+        var desired = Self.desired
+        desired.owner = "loser"
+        desired.isBeingDeleted = true
+        let account = ObservedServiceAccount(
+            name: "default", imagePullSecrets: ["regcred-ghcr"],
+            annotations: [ManagedObjectMarkers.attachedAnnotation: "regcred-ghcr"])
+        #expect(plan(desired, secret: Self.ownedSecret(owner: "winner"), serviceAccounts: [account]).actions.isEmpty)
+    }
+
+    @Test("an immutable managed secret is recreated for new content, and left alone when current")
+    func immutableIsRecreated() {
+        var immutable = Self.ownedSecret()
+        immutable.isImmutable = true
+        #expect(plan(secret: immutable).actions.isEmpty)
+        immutable.dockerConfigDigest = ContentDigest(of: Data("{}".utf8))
+        #expect(plan(secret: immutable).actions == [.recreateSecret(namespace: "apps", name: "regcred-ghcr", resourceVersion: "7")])
     }
 
     @Test("a selected namespace without the secret gets it created, then the default service account attached")

@@ -162,6 +162,7 @@ struct FuzzTests {
         case .noSuchRegistry: "noSuchRegistry"
         case .noUsername: "noUsername"
         case .emptyPassword: "emptyPassword"
+        case .usernameContainsColon: "usernameContainsColon"
         }
     }
 }

@@ -9,12 +9,15 @@ public struct Credential: Hashable, Sendable {
     /// Hosts the source says it serves (ECR registry hosts, say); nil leaves the choice to the
     /// ClusterPullSecret's registries.
     public var registries: [String]?
+    /// What the source corrected while reading it, for a warning (never carries the secret).
+    public var notes: [String]
 
-    public init(username: String, password: Redacted<String>, expiresAt: Date? = nil, registries: [String]? = nil) {
+    public init(username: String, password: Redacted<String>, expiresAt: Date? = nil, registries: [String]? = nil, notes: [String] = []) {
         self.username = username
         self.password = password
         self.expiresAt = expiresAt
         self.registries = registries
+        self.notes = notes
     }
 }
 
@@ -63,6 +66,14 @@ public enum CredentialMaterial: Hashable, Sendable {
         }
     }
 
+    /// What the source corrected while reading it (see `Credential.notes`).
+    public var notes: [String] {
+        switch self {
+        case .credentials(let credentials): credentials.flatMap(\.notes)
+        case .dockerConfig: []
+        }
+    }
+
     /// The registry hosts this material names itself (before the ClusterPullSecret's are added).
     public var ownRegistries: [String] {
         switch self {
@@ -82,12 +93,18 @@ public enum StaticSourceSecret {
             }
         }
         guard let passwordData = data["password"] else { throw .missingKeys(secret: secretName, present: data.keys.sorted()) }
-        guard let password = String(data: passwordData, encoding: .utf8), !password.isEmpty else {
-            throw .emptyPassword(secret: secretName)
-        }
-        let username = data["username"].flatMap { String(data: $0, encoding: .utf8) } ?? ""
+        // The CLI's rule for password files: one trailing newline (`--from-file` keeps it) is not part of it.
+        guard let rawPassword = String(data: passwordData, encoding: .utf8) else { throw .emptyPassword(secret: secretName) }
+        let (password, passwordTrimmed) = PasswordText.trimmingTrailingNewline(rawPassword)
+        guard !password.isEmpty else { throw .emptyPassword(secret: secretName) }
+        let (username, usernameTrimmed) = PasswordText.trimmingTrailingNewline(data["username"].flatMap { String(data: $0, encoding: .utf8) } ?? "")
         guard !username.isEmpty else { throw .missingKeys(secret: secretName, present: data.keys.sorted()) }
-        return .basic(Credential(username: username, password: Redacted(password)))
+        guard !username.contains(":") else { throw .usernameContainsColon(secret: secretName) }
+        var notes: [String] = []
+        for (key, trimmed) in [("username", usernameTrimmed), ("password", passwordTrimmed)] where trimmed {
+            notes.append("source secret \(secretName): the \(key) ended in a newline, which was dropped (as `regcred create --password-file` does); store it without one (`kubectl create secret generic --from-literal`, or `printf %s`)")
+        }
+        return .basic(Credential(username: username, password: Redacted(password), notes: notes))
     }
 }
 
@@ -95,6 +112,7 @@ public enum StaticSourceError: Error, Hashable, Sendable, CustomStringConvertibl
     case missingKeys(secret: String, present: [String])
     case emptyPassword(secret: String)
     case malformedDockerConfig(secret: String, detail: String)
+    case usernameContainsColon(secret: String)
 
     public var description: String {
         switch self {
@@ -104,6 +122,8 @@ public enum StaticSourceError: Error, Hashable, Sendable, CustomStringConvertibl
             "source secret \(secret) has an empty password"
         case .malformedDockerConfig(let secret, let detail):
             "source secret \(secret): .dockerconfigjson is unusable: \(detail)"
+        case .usernameContainsColon(let secret):
+            "source secret \(secret): the username contains ':'; the kubelet splits auth at the first ':', so the registry would receive a different username and password"
         }
     }
 }

@@ -12,29 +12,28 @@ public enum BasicAuthField {
     /// What decoding an `auth` value yields.
     public enum Decoded: Equatable, Sendable {
         case credentials(username: String, password: String)
-        /// Not base64 (padded or unpadded), or not UTF-8.
+        /// Not base64 as Go reads it (padded or unpadded).
         case undecodable
         /// Decodes, but has no `:` separating username and password.
         case missingSeparator
     }
 
-    /// Decodes as the kubelet does: padded input with the standard alphabet, or unpadded input;
-    /// the first `:` separates username from password, so passwords may contain `:`.
+    /// Decodes as the kubelet's `decodeDockerConfigFieldAuth` does: padded base64 (Go's
+    /// `StdEncoding`) when the value, trimmed of spaces, ends in `=`, unpadded (`RawStdEncoding`)
+    /// otherwise, line breaks skipped; the first `:` separates username from password, so
+    /// passwords may contain `:`. Bytes that are not UTF-8 are kept as Go keeps them, replaced
+    /// for display.
     public static func decode(_ field: String) -> Decoded {
-        guard let bytes = decodeBase64(field), let text = String(data: bytes, encoding: .utf8) else {
-            return .undecodable
-        }
-        guard let colon = text.firstIndex(of: ":") else { return .missingSeparator }
-        return .credentials(username: String(text[..<colon]), password: String(text[text.index(after: colon)...]))
+        guard let bytes = decodeBase64(field) else { return .undecodable }
+        guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")) else { return .missingSeparator }
+        return .credentials(
+            username: String(decoding: bytes[..<colon], as: UTF8.self),
+            password: String(decoding: bytes[(colon + 1)...], as: UTF8.self))
     }
 
     static func decodeBase64(_ text: String) -> Data? {
         guard !text.isEmpty else { return nil }
-        if text.hasSuffix("=") { return Data(base64Encoded: text) }
-        // Unpadded (Go's RawStdEncoding): restore the padding Foundation insists on.
-        let remainder = text.utf8.count % 4
-        guard remainder != 1 else { return nil }
-        let padded = remainder == 0 ? text : text + String(repeating: "=", count: 4 - remainder)
-        return Data(base64Encoded: padded)
+        let padded = text.trimmingCharacters(in: .whitespacesAndNewlines).hasSuffix("=")
+        return GoBase64.decode(text.utf8, padded: padded).map { Data($0) }
     }
 }

@@ -6,6 +6,7 @@ extension DockerConfig {
         registries: [String], username: String, password: String, email: String? = nil
     ) throws(DockerConfigError) -> DockerConfig {
         guard !password.isEmpty else { throw .emptyPassword }
+        guard !username.contains(":") else { throw .usernameContainsColon }
         var entries: [String: DockerConfigEntry] = [:]
         for registry in registries {
             guard !registry.isEmpty else { throw .emptyRegistryKey }
@@ -43,6 +44,7 @@ extension DockerConfig {
             guard var entry = updated.entries[key] else { continue }
             let user = username ?? entry.effectiveCredentials?.username ?? entry.username
             guard let user, !user.isEmpty else { throw .noUsername(registry: key) }
+            guard !user.contains(":") else { throw .usernameContainsColon }
             entry.setCredentials(username: user, password: password)
             updated.entries[key] = entry
         }

@@ -11,6 +11,7 @@ public enum DockerConfigError: Error, Equatable, CustomStringConvertible {
     case noSuchRegistry(String, available: [String])
     case noUsername(registry: String)
     case emptyPassword
+    case usernameContainsColon
 
     public var description: String {
         switch self {
@@ -34,6 +35,8 @@ public enum DockerConfigError: Error, Equatable, CustomStringConvertible {
             "entry \"\(registry)\" has no username to keep; pass --username"
         case .emptyPassword:
             "the password is empty; pass a non-empty token or password"
+        case .usernameContainsColon:
+            "the username contains ':'; the kubelet splits auth at the first ':', so the registry would receive a different username and password"
         }
     }
 }

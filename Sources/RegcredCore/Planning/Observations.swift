@@ -23,25 +23,29 @@ public struct ObservedSecret: Hashable, Sendable {
     /// The digest of the bytes under `.dockerconfigjson`, if that key exists: what drift
     /// detection compares, so the bytes themselves need not be kept.
     public var dockerConfigDigest: ContentDigest?
+    /// `immutable: true`: new content means deleting and creating it again.
+    public var isImmutable: Bool
     public var resourceVersion: String
 
     public init(
         name: String, type: String = DockerConfigFormat.dockerConfigJSON.secretType, labels: [String: String] = [:],
-        annotations: [String: String] = [:], dockerConfigJSON: Data? = nil, resourceVersion: String = ""
+        annotations: [String: String] = [:], dockerConfigJSON: Data? = nil, isImmutable: Bool = false, resourceVersion: String = ""
     ) {
         self.init(name: name, type: type, labels: labels, annotations: annotations,
-                  dockerConfigDigest: dockerConfigJSON.map(ContentDigest.init(of:)), resourceVersion: resourceVersion)
+                  dockerConfigDigest: dockerConfigJSON.map(ContentDigest.init(of:)), isImmutable: isImmutable,
+                  resourceVersion: resourceVersion)
     }
 
     public init(
         name: String, type: String, labels: [String: String], annotations: [String: String],
-        dockerConfigDigest: ContentDigest?, resourceVersion: String
+        dockerConfigDigest: ContentDigest?, isImmutable: Bool = false, resourceVersion: String
     ) {
         self.name = name
         self.type = type
         self.labels = labels
         self.annotations = annotations
         self.dockerConfigDigest = dockerConfigDigest
+        self.isImmutable = isImmutable
         self.resourceVersion = resourceVersion
     }
 }

@@ -49,7 +49,7 @@ public enum PlannedAction: Hashable, Sendable {
     case createSecret(namespace: String, name: String)
     /// Rewrite data, labels and the hash annotation of a secret regcred owns.
     case updateSecret(namespace: String, name: String, resourceVersion: String)
-    /// The type is immutable: delete and create again.
+    /// The type (or, for an immutable secret, the data) cannot change: delete and create again.
     case recreateSecret(namespace: String, name: String, resourceVersion: String)
     case deleteSecret(namespace: String, name: String, resourceVersion: String)
     /// Add the secret to the service account's `imagePullSecrets` (read-modify-update).
@@ -68,20 +68,35 @@ public struct NamespacePlan: Hashable, Sendable {
 }
 
 public enum PullSecretPlanner {
+    /// `secret` is the secret named `desired.secretName` in the namespace, if any; `retired` are
+    /// the other secrets there that the owner label says are this ClusterPullSecret's (written
+    /// under an earlier `spec.secretName`): they and their service-account entries are removed.
     public static func plan(
         _ desired: DesiredPullSecret, namespace: ObservedNamespace, secret: ObservedSecret?,
-        serviceAccounts: [ObservedServiceAccount]
+        serviceAccounts: [ObservedServiceAccount], retired: [ObservedSecret] = []
     ) -> NamespacePlan {
         let decision = desired.isBeingDeleted ? .excluded(reason: "the ClusterPullSecret is being deleted") : desired.scope.decide(namespace)
         let ns = namespace.name
         let owned = secret.map { isOwned($0, by: desired.owner) } ?? false
         var plan = NamespacePlan(namespace: ns, decision: decision, actions: [], conflict: nil)
 
+        if case .terminating = decision { return plan }
+        // Entries first, then the secret: a pod admitted in between never names a missing secret
+        // that regcred is about to delete, and a failed detach leaves the secret to retry from.
+        for old in retired.sorted(by: { $0.name < $1.name }) where old.name != desired.secretName && isOwned(old, by: desired.owner) {
+            plan.actions += detachAll(old.name, namespace: ns, serviceAccounts: serviceAccounts)
+            plan.actions.append(.deleteSecret(namespace: ns, name: old.name, resourceVersion: old.resourceVersion))
+        }
+
         switch decision {
         case .terminating:
             return plan
         case .excluded:
-            plan.actions = detachAll(desired.secretName, namespace: ns, serviceAccounts: serviceAccounts)
+            // An entry for a secret another ClusterPullSecret owns is that one's, even if the
+            // attached-secrets annotation lists the name (two ClusterPullSecrets, one secretName).
+            if secret == nil || owned {
+                plan.actions += detachAll(desired.secretName, namespace: ns, serviceAccounts: serviceAccounts)
+            }
             if let secret, owned {
                 plan.actions.append(.deleteSecret(namespace: ns, name: secret.name, resourceVersion: secret.resourceVersion))
             }
@@ -104,7 +119,10 @@ public enum PullSecretPlanner {
         case (let existing?, let content):
             secretWillExist = true
             if content != nil {
-                if existing.type != DockerConfigFormat.dockerConfigJSON.secretType {
+                if existing.type != DockerConfigFormat.dockerConfigJSON.secretType
+                    || (existing.isImmutable && existing.dockerConfigDigest != desired.contentDigest)
+                {
+                    // Type and the data of an immutable secret cannot change in place.
                     plan.actions.append(.recreateSecret(namespace: ns, name: existing.name, resourceVersion: existing.resourceVersion))
                 } else if !isCurrent(existing, desired: desired) {
                     plan.actions.append(.updateSecret(namespace: ns, name: existing.name, resourceVersion: existing.resourceVersion))

@@ -6,6 +6,9 @@ public struct SyncResult: Hashable, Sendable {
     public var targeted: Int = 0
     /// Selected namespaces whose secret and service accounts are as desired.
     public var synced: Int = 0
+    /// Selected namespaces that hold regcred's secret from an earlier credential while the
+    /// source gives none.
+    public var holding: Int = 0
     /// Namespaces that could not be served, with why (in namespace order).
     public var failures: [NamespaceFailure] = []
     /// Writes done this pass, for events.
@@ -70,10 +73,13 @@ public enum StatusComputation {
             failures: failed == 0 ? nil : Array(result.failures.prefix(listedFailures)))
         status.namespaces = counts
         let ready: (StatusCondition.Status, String, String)
-        if case .unavailable(let reason, _) = source, result.synced < result.targeted {
-            ready = (.false, reason, "the credential source is unavailable; \(result.synced)/\(result.targeted) namespaces hold a pull secret")
+        if case .unavailable(let reason, _) = source {
+            let inPlace = result.synced + result.holding
+            ready = (.false, reason, "the credential source is unavailable; \(inPlace)/\(result.targeted) namespaces hold a pull secret from the last good credential")
         } else if failed > 0 {
             ready = (.false, "NamespacesFailed", "\(failed) of \(result.targeted) namespaces failed; first: \(result.failures[0].namespace): \(result.failures[0].reason)")
+        } else if result.targeted == 0 {
+            ready = (.true, "NoNamespacesSelected", "no namespace matches spec.namespaces; nothing to do until one does")
         } else if result.synced < result.targeted {
             ready = (.false, "Syncing", "\(result.synced)/\(result.targeted) namespaces synced")
         } else {
