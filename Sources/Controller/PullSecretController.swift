@@ -117,10 +117,17 @@ public final class PullSecretController: Sendable {
                 switch try await reconciler.reconcile(name: name, scope: scope) {
                 case .done:
                     await queue.forget(name)
-                case .retry(let result):
+                case .retry(let result, let streaks):
                     succeeded = false
                     logger.warning("some namespaces failed; retrying", metadata: ["clusterpullsecret": "\(name)", "failed": "\(result.failures.count)"])
-                    await queue.addAfterFailure(name, scope: .covering(result.failures.map(\.namespace)))
+                    // Each namespace comes back after its own backoff; the key's success
+                    // elsewhere (a pass over another namespace) does not reset it.
+                    let byDelay = Dictionary(grouping: result.failures.map(\.namespace)) {
+                        queue.backoff.delay(afterFailures: max(0, (streaks[$0] ?? 1) - 1))
+                    }
+                    for (delay, namespaces) in byDelay {
+                        await queue.add(name, scope: .covering(namespaces), after: delay)
+                    }
                 case .recheck(let delay, _):
                     await queue.forget(name)
                     await queue.add(name, after: delay)

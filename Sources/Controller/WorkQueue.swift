@@ -22,7 +22,8 @@ public actor WorkQueue<Key: Hashable & Sendable, Scope: WorkScope> {
     private var failures: [Key: Int] = [:]
     private var waiters: [CheckedContinuation<(key: Key, scope: Scope)?, Never>] = []
     private var isShutDown = false
-    private let backoff: ItemBackoff
+    /// The per-key backoff, also used by callers that back off parts of a key's work.
+    public nonisolated let backoff: ItemBackoff
     private let clock: any Clock<Duration>
 
     public init(backoff: ItemBackoff = ItemBackoff(), clock: any Clock<Duration> = ContinuousClock()) {

@@ -83,10 +83,13 @@ struct ControllerHarness {
     }
 
     func sourceSecret(_ name: String = "registry-token", username: String = "robot", password: String) async throws {
+        try await sourceSecret(name, data: ["username": Data(username.utf8), "password": Data(password.utf8)])
+    }
+
+    /// The source secret with exactly these keys (replacing every key it had).
+    func sourceSecret(_ name: String = "registry-token", data: [String: Data]) async throws {
         let secrets = client.resource(Secret.self, namespace: controllerNamespace)
-        let secret = Secret(metadata: ObjectMeta(name: name, namespace: controllerNamespace), data: [
-            "username": Data(username.utf8), "password": Data(password.utf8),
-        ])
+        let secret = Secret(metadata: ObjectMeta(name: name, namespace: controllerNamespace), data: data)
         if let existing = try? await secrets.get(name) {
             var updated = existing
             updated.data = secret.data
@@ -111,27 +114,34 @@ struct ControllerHarness {
 
     // MARK: running the controller
 
-    func withController(logger given: Logger? = nil, _ body: (PullSecretController) async throws -> Void) async throws {
+    /// `requestObserver` sees every request the controller's own client sends (verb, HTTP status).
+    func withController(
+        logger given: Logger? = nil, requestObserver: (@Sendable (_ verb: String, _ status: Int) -> Void)? = nil,
+        _ body: (PullSecretController) async throws -> Void
+    ) async throws {
         var logger = given ?? Logger(label: "regcred.test")
         if given == nil { logger.logLevel = .warning }
+        let controllerClient = try requestObserver.map { try KubeClient(config: client.config, requestObserver: $0) } ?? client
         let controller = PullSecretController(
-            client: client, controllerNamespace: controllerNamespace, catalog: ProfileCatalog(), metrics: ControllerMetrics(),
+            client: controllerClient, controllerNamespace: controllerNamespace, catalog: ProfileCatalog(), metrics: ControllerMetrics(),
             identity: "test", logger: logger)
         await controller.registerHandlers()
         let informers = Task { await controller.runInformers() }
         await controller.caches.waitUntilSynced()
         let workers = Task { await controller.runWorkers(2) }
-        do {
-            try await body(controller)
-        } catch {
+        func stop() async {
             await controller.queue.shutDown()
             informers.cancel()
             _ = await workers.value
+            if requestObserver != nil { try? await controllerClient.shutdown() }
+        }
+        do {
+            try await body(controller)
+        } catch {
+            await stop()
             throw error
         }
-        await controller.queue.shutDown()
-        informers.cancel()
-        _ = await workers.value
+        await stop()
     }
 
     // MARK: reading

@@ -49,6 +49,9 @@ public final class ControllerMetrics: Sendable {
         static var verified: MetricNameDescriptor {
             descriptor("regcred_credential_verified", "1 when the last check of a ClusterPullSecret's credentials against its registries passed, else 0.")
         }
+        static var sourceRefused: MetricNameDescriptor {
+            descriptor("regcred_source_refused", "1 while a ClusterPullSecret's source content is refused by the write gate (the kubelet would refuse it, or it lacks a registry) and the last good pull secret stays, else 0.")
+        }
         static var leader: MetricNameDescriptor {
             descriptor("regcred_leader", "1 while this replica holds the leader lease, else 0.")
         }
@@ -103,6 +106,10 @@ public final class ControllerMetrics: Sendable {
         registry.makeGauge(descriptor: Name.verified, labels: Self.labels(clusterPullSecret)).set(to: passed ? 1.0 : 0.0)
     }
 
+    public func setSourceRefused(_ refused: Bool, clusterPullSecret: String) {
+        registry.makeGauge(descriptor: Name.sourceRefused, labels: Self.labels(clusterPullSecret)).set(to: refused ? 1.0 : 0.0)
+    }
+
     public func setManagedSecrets(_ count: Int, clusterPullSecret: String) {
         registry.makeGauge(descriptor: Name.managedSecrets, labels: Self.labels(clusterPullSecret)).set(to: Double(count))
     }
@@ -147,7 +154,7 @@ public final class ControllerMetrics: Sendable {
         }
         registry.unregisterDurationHistogram(registry.makeDurationHistogram(
             descriptor: Name.reconcileDuration, labels: labels, buckets: Self.reconcileDurationBuckets))
-        for name in [Name.managedSecrets, Name.namespacesFailed, Name.credentialExpiry, Name.verified, Name.refreshFailing] {
+        for name in [Name.managedSecrets, Name.namespacesFailed, Name.credentialExpiry, Name.verified, Name.refreshFailing, Name.sourceRefused] {
             registry.unregisterGauge(registry.makeGauge(descriptor: name, labels: labels))
         }
     }

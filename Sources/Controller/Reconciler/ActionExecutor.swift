@@ -29,12 +29,15 @@ struct ActionExecutor: Sendable {
     }
 
     /// Runs one namespace's actions in order; stops at the first failure.
+    /// `secret` is the one named `desired.secretName`; `retired` are the owner's secrets under
+    /// earlier names, which delete actions may name.
     func execute(
-        _ actions: [PlannedAction], secret: CachedManagedSecret?, serviceAccounts: [CachedServiceAccount], result: inout SyncResult
+        _ actions: [PlannedAction], secret: CachedManagedSecret?, retired: [CachedManagedSecret] = [],
+        serviceAccounts: [CachedServiceAccount], result: inout SyncResult
     ) async -> Failure? {
         for action in actions {
             do {
-                try await execute(action, secret: secret, serviceAccounts: serviceAccounts, result: &result)
+                try await execute(action, secret: secret, retired: retired, serviceAccounts: serviceAccounts, result: &result)
             } catch let failure as Failure {
                 return failure
             } catch let error as KubeAPIError {
@@ -47,7 +50,8 @@ struct ActionExecutor: Sendable {
     }
 
     private func execute(
-        _ action: PlannedAction, secret: CachedManagedSecret?, serviceAccounts: [CachedServiceAccount], result: inout SyncResult
+        _ action: PlannedAction, secret: CachedManagedSecret?, retired: [CachedManagedSecret],
+        serviceAccounts: [CachedServiceAccount], result: inout SyncResult
     ) async throws {
         switch action {
         case .createSecret(let namespace, let name):
@@ -62,7 +66,8 @@ struct ActionExecutor: Sendable {
             try await create(namespace: namespace, name: name)
             result.updated += 1
         case .deleteSecret(let namespace, let name, let resourceVersion):
-            try await delete(namespace: namespace, name: name, resourceVersion: resourceVersion, uid: secret?.uid)
+            let target = secret?.name == name ? secret : retired.first { $0.name == name }
+            try await delete(namespace: namespace, name: name, resourceVersion: resourceVersion, uid: target?.uid)
             result.deleted += 1
         case .attach(let namespace, let account, let name):
             if try await editServiceAccount(namespace: namespace, name: account, cached: serviceAccounts.first { $0.name == account }, {

@@ -77,6 +77,8 @@ public struct CachedManagedSecret: CacheableObject, Equatable {
     /// The data keys (an update removes all but `.dockerconfigjson`).
     public var dataKeys: [String]
     public var dockerConfigDigest: ContentDigest?
+    /// `immutable: true`: its data can only change by deleting and creating it again.
+    public var isImmutable: Bool
     public var resourceVersion: String?
     /// A precondition of delete, with the resourceVersion.
     public var uid: String?
@@ -92,6 +94,7 @@ public struct CachedManagedSecret: CacheableObject, Equatable {
         contentHash = secret.metadata.annotations[ManagedObjectMarkers.contentHashAnnotation].flatMap(ContentDigest.init(hex:))
         dataKeys = secret.data.count == 1 && secret.data[format.secretKey] != nil ? Self.pullSecretKeyOnly : secret.data.keys.sorted()
         dockerConfigDigest = secret.data[format.secretKey].map(ContentDigest.init(of:))
+        isImmutable = secret.immutable == true
         resourceVersion = secret.metadata.resourceVersion
         uid = secret.metadata.uid
     }
@@ -108,6 +111,6 @@ public struct CachedManagedSecret: CacheableObject, Equatable {
         return ObservedSecret(
             name: name, type: type ?? "Opaque", labels: labels,
             annotations: contentHash.map { [ManagedObjectMarkers.contentHashAnnotation: $0.hex] } ?? [:],
-            dockerConfigDigest: dockerConfigDigest, resourceVersion: resourceVersion ?? "")
+            dockerConfigDigest: dockerConfigDigest, isImmutable: isImmutable, resourceVersion: resourceVersion ?? "")
     }
 }

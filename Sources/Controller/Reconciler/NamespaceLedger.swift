@@ -10,6 +10,9 @@ final class NamespaceLedger: Sendable {
     enum Outcome: Hashable, Sendable {
         /// Selected, but the source has not produced a credential yet.
         case waiting
+        /// Selected, without content from the source, and regcred's secret from an earlier
+        /// credential is in place.
+        case holding
         case synced
         case failed(String)
     }
@@ -22,6 +25,9 @@ final class NamespaceLedger: Sendable {
     }
 
     private let entries = Mutex<[String: Entry]>([:])
+    /// Per ClusterPullSecret, how many passes in a row failed each namespace: a namespace's
+    /// retry backoff is its own, so passes that succeed elsewhere never shorten it.
+    private let failureStreaks = Mutex<[String: [String: Int]]>([:])
 
     init() {}
 
@@ -47,6 +53,25 @@ final class NamespaceLedger: Sendable {
 
     func forget(_ owner: String) {
         _ = entries.withLock { $0.removeValue(forKey: owner) }
+        _ = failureStreaks.withLock { $0.removeValue(forKey: owner) }
+    }
+
+    /// After a pass that visited `visited` (nil: every namespace): each failed namespace's
+    /// streak grows by one, every other visited namespace's ends. Returns the streaks of the
+    /// failed ones.
+    @discardableResult
+    func recordFailures(_ owner: String, failed: Set<String>, visited: Set<String>?) -> [String: Int] {
+        failureStreaks.withLock { all in
+            var streaks = all.removeValue(forKey: owner) ?? [:]
+            if let visited {
+                for namespace in visited where !failed.contains(namespace) { streaks[namespace] = nil }
+            } else {
+                streaks = streaks.filter { failed.contains($0.key) }
+            }
+            for namespace in failed { streaks[namespace, default: 0] += 1 }
+            if !streaks.isEmpty { all[owner] = streaks }
+            return streaks.filter { failed.contains($0.key) }
+        }
     }
 
     /// Targeted, synced and failed namespaces (failures in namespace order) across the ledger.
@@ -59,6 +84,7 @@ final class NamespaceLedger: Sendable {
                 switch outcome {
                 case .synced: totals.synced += 1
                 case .failed(let reason): totals.failures.append(NamespaceFailure(namespace: namespace, reason: reason))
+                case .holding: totals.holding += 1
                 case .waiting: break
                 }
             }

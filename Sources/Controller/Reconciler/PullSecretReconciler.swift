@@ -41,8 +41,9 @@ public struct PullSecretReconciler: Sendable {
     public enum Outcome: Sendable, Equatable {
         /// Nothing more to do until something changes.
         case done(SyncResult?)
-        /// Some namespaces failed in a way that may pass later: retry with backoff.
-        case retry(SyncResult)
+        /// Some namespaces failed in a way that may pass later: retry each with its own backoff.
+        /// `streaks` says how many passes in a row failed each of them.
+        case retry(SyncResult, streaks: [String: Int])
         /// Done for now, but look again after this long (credentials held back by verification).
         case recheck(after: Duration, SyncResult)
     }
@@ -98,15 +99,19 @@ public struct PullSecretReconciler: Sendable {
             owner: name, secretName: policy.secretName, content: content, scope: policy.scope,
             serviceAccounts: policy.serviceAccounts)
         let pass: SyncResult
+        let visited: Set<String>?
         if case .namespaces(let names) = scope, ledger.desired(for: name) == desired {
             let (result, selected) = await sync(desired, namespaces: Array(names))
             ledger.update(name, outcomes: Dictionary(uniqueKeysWithValues: names.map { ($0, selected[$0]) }))
             pass = result
+            visited = names
         } else {
             let (result, outcomes) = await sync(desired)
             ledger.replace(name, desired: desired, outcomes: outcomes)
             pass = result
+            visited = nil
         }
+        let streaks = ledger.recordFailures(name, failed: Set(pass.failures.map(\.namespace)), visited: visited)
         // Status covers every namespace; the writes are this pass's.
         var result = ledger.totals(for: name)
         (result.created, result.updated, result.deleted, result.attached, result.detached) =
@@ -115,7 +120,7 @@ public struct PullSecretReconciler: Sendable {
             from: resource.status, generation: resource.metadata.generation, source: source, result: result,
             verification: admission?.report, now: now()))
         await report(result, source: source, on: resource)
-        if !pass.failures.isEmpty { return .retry(pass) }
+        if !pass.failures.isEmpty { return .retry(pass, streaks: streaks) }
         if admission?.report?.passed == false { return .recheck(after: .seconds(60), result) }
         return .done(result)
     }
@@ -136,21 +141,46 @@ public struct PullSecretReconciler: Sendable {
         }
         guard let material = outcome.material else {
             metrics.setCredentialExpiry(nil, clusterPullSecret: policy.name)
-            return (outcome.state, nil)
+            // A static credential has no known expiry: while its Secret is missing or unreadable,
+            // what it last held keeps serving. A token source's last good credential is the
+            // refresher's, which drops it once expired.
+            return (outcome.state, policy.source.static != nil && outcome.state.isUnavailable ? lastGoodContent(policy) : nil)
         }
+        for note in material.notes {
+            await events.record(on: resource, type: .warning, reason: "SourceCorrected", note: note)
+        }
+        let content: Data
         do {
-            let content = try material.pullSecretContent(registries: policy.registries)
-            metrics.setCredentialExpiry(material.expiresAt, clusterPullSecret: policy.name)
-            return (outcome.state, content)
+            content = try material.pullSecretContent(registries: policy.registries)
         } catch {
-            return (.unavailable(reason: "SourceInvalid", message: "\(error)"), nil)
+            metrics.setSourceRefused(true, clusterPullSecret: policy.name)
+            return (.unavailable(reason: "InvalidSource", message: "\(error); the last good pull secret stays in place"), lastGoodContent(policy))
         }
+        if let refusal = PullSecretContentGate.check(content, serving: policy.registries) {
+            metrics.setSourceRefused(true, clusterPullSecret: policy.name)
+            return (.unavailable(reason: refusal.reason, message: "\(refusal); the last good pull secret stays in place"), lastGoodContent(policy))
+        }
+        metrics.setSourceRefused(false, clusterPullSecret: policy.name)
+        metrics.setCredentialExpiry(material.expiresAt, clusterPullSecret: policy.name)
+        return (outcome.state, content)
+    }
+
+    /// What the last full pass wrote everywhere, while it still passes the gate for `policy`:
+    /// new namespaces get it while the source is refused. After a restart there is none, and
+    /// the secrets in place are left as they are.
+    private func lastGoodContent(_ policy: ClusterPullSecretPolicy) -> Data? {
+        guard let content = ledger.desired(for: policy.name)?.content,
+            PullSecretContentGate.check(content, serving: policy.registries) == nil
+        else { return nil }
+        return content
     }
 
     /// One namespace as the caches show it.
     private struct NamespaceView: Sendable {
         var namespace: CachedNamespace
         var secret: CachedManagedSecret?
+        /// This ClusterPullSecret's secrets under other names (an earlier spec.secretName).
+        var retired: [CachedManagedSecret]
         var accounts: [CachedServiceAccount]
     }
 
@@ -171,19 +201,28 @@ public struct PullSecretReconciler: Sendable {
                 guard !pending.isEmpty else { return nil }
                 let batch = Set(pending.prefix(Self.batchSize))
                 pending = pending.dropFirst(Self.batchSize)
-                ready = await views(of: batch, secretName: desired.secretName)
+                ready = await views(of: batch, desired: desired)
             }
             return ready.removeLast()
         }
     }
 
-    private func views(of names: Set<String>, secretName: String) async -> [NamespaceView] {
+    private func views(of names: Set<String>, desired: DesiredPullSecret) async -> [NamespaceView] {
         let namespaces = await caches.namespaces.objects(forKeys: names.map { ObjectKey(namespace: nil, name: $0) })
-        let secrets = await caches.managedSecrets.objects(forKeys: names.map { ObjectKey(namespace: $0, name: secretName) })
-        let secretsByNamespace = Dictionary(secrets.map { ($0.namespace, $0) }, uniquingKeysWith: { first, _ in first })
+        var current: [String: CachedManagedSecret] = [:]
+        var retired: [String: [CachedManagedSecret]] = [:]
+        for secret in await caches.managedSecrets.objects(inNamespaces: names) {
+            if secret.name == desired.secretName {
+                current[secret.namespace] = secret
+            } else if secret.owner == desired.owner {
+                retired[secret.namespace, default: []].append(secret)
+            }
+        }
         let accounts = Dictionary(grouping: await caches.serviceAccounts.objects(inNamespaces: names), by: \.namespace)
         return namespaces.map { namespace in
-            NamespaceView(namespace: namespace, secret: secretsByNamespace[namespace.name], accounts: accounts[namespace.name] ?? [])
+            NamespaceView(
+                namespace: namespace, secret: current[namespace.name], retired: retired[namespace.name] ?? [],
+                accounts: accounts[namespace.name] ?? [])
         }
     }
 
@@ -195,7 +234,10 @@ public struct PullSecretReconciler: Sendable {
         var result = SyncResult()
         var failures: [NamespaceFailure] = []
         var outcomes: [String: NamespaceLedger.Outcome] = [:]
-        let served: NamespaceLedger.Outcome = desired.content == nil ? .waiting : .synced
+        /// Without content, a namespace that already holds regcred's secret keeps it: counted as held.
+        func served(_ view: NamespaceView) -> NamespaceLedger.Outcome {
+            desired.content != nil ? .synced : view.secret != nil ? .holding : .waiting
+        }
         let executor = ActionExecutor(client: client, desired: desired)
 
         /// The next namespace with something to do, recording the others on the way.
@@ -203,7 +245,7 @@ public struct PullSecretReconciler: Sendable {
             while let view = await next() {
                 let plan = PullSecretPlanner.plan(
                     desired, namespace: view.namespace.observed, secret: view.secret?.observed,
-                    serviceAccounts: view.accounts.map(\.observed))
+                    serviceAccounts: view.accounts.map(\.observed), retired: view.retired.map(\.observed))
                 guard plan.decision == .selected else {
                     if !plan.actions.isEmpty { return (plan, view) }
                     continue
@@ -215,24 +257,25 @@ public struct PullSecretReconciler: Sendable {
                 } else if !plan.actions.isEmpty {
                     return (plan, view)
                 } else {
-                    outcomes[plan.namespace] = served
+                    outcomes[plan.namespace] = served(view)
                 }
             }
             return nil
         }
 
-        await withTaskGroup(of: (NamespacePlan, SyncResult, ActionExecutor.Failure?).self) { group in
+        await withTaskGroup(of: (NamespacePlan, SyncResult, ActionExecutor.Failure?, NamespaceLedger.Outcome).self) { group in
             func startNext() async {
                 guard let item = await nextWork() else { return }
                 group.addTask {
                     var partial = SyncResult()
                     let failure = await executor.execute(
-                        item.plan.actions, secret: item.view.secret, serviceAccounts: item.view.accounts, result: &partial)
-                    return (item.plan, partial, failure)
+                        item.plan.actions, secret: item.view.secret, retired: item.view.retired, serviceAccounts: item.view.accounts,
+                        result: &partial)
+                    return (item.plan, partial, failure, served(item.view))
                 }
             }
             for _ in 0..<concurrency { await startNext() }
-            for await (plan, partial, failure) in group {
+            for await (plan, partial, failure, success) in group {
                 result.created += partial.created
                 result.updated += partial.updated
                 result.deleted += partial.deleted
@@ -243,7 +286,7 @@ public struct PullSecretReconciler: Sendable {
                         failures.append(NamespaceFailure(namespace: plan.namespace, reason: failure.description))
                         outcomes[plan.namespace] = .failed(failure.description)
                     } else {
-                        outcomes[plan.namespace] = served
+                        outcomes[plan.namespace] = success
                     }
                 } else if let failure {
                     failures.append(NamespaceFailure(namespace: plan.namespace, reason: failure.description))
@@ -252,6 +295,7 @@ public struct PullSecretReconciler: Sendable {
             }
         }
         result.synced = outcomes.values.reduce(0) { $0 + ($1 == .synced ? 1 : 0) }
+        result.holding = outcomes.values.reduce(0) { $0 + ($1 == .holding ? 1 : 0) }
         result.failures = failures.sorted { $0.namespace < $1.namespace }
         return (result, outcomes)
     }
@@ -267,7 +311,8 @@ public struct PullSecretReconciler: Sendable {
         }()
         let desired = DesiredPullSecret(owner: name, secretName: secretName, content: nil, isBeingDeleted: true)
         let (result, _) = await sync(desired)
-        guard result.failures.isEmpty else { return .retry(result) }
+        let streaks = ledger.recordFailures(name, failed: Set(result.failures.map(\.namespace)), visited: nil)
+        guard result.failures.isEmpty else { return .retry(result, streaks: streaks) }
         var released = resource
         released.metadata.finalizers.removeAll { $0 == ManagedObjectMarkers.finalizer }
         _ = try await client.resource(ClusterPullSecret.self).update(released)
@@ -301,6 +346,11 @@ public struct PullSecretReconciler: Sendable {
         }
         if case .unavailable(let reason, let message) = source {
             await events.record(on: resource, type: .warning, reason: reason, note: message)
+        }
+        if result.targeted == 0 {
+            await events.record(
+                on: resource, type: .warning, reason: "NoNamespacesSelected",
+                note: "no namespace matches spec.namespaces (selector and exclusions); nothing is written until one does")
         }
     }
 }

@@ -65,10 +65,10 @@ public actor CredentialRefresher {
                 entries[name] = Entry(spec: policy.source, source: source, state: SourceRefreshState(schedule: schedule, retry: retry))
             } catch {
                 entries[name] = nil
-                return Outcome(state: .unavailable(reason: "SourceInvalid", message: "\(error)"), material: nil, fetched: false)
+                return Outcome(state: .unavailable(reason: "SourceMisconfigured", message: "\(error)"), material: nil, fetched: false)
             }
         }
-        guard var entry = entries[name] else { return Outcome(state: .unavailable(reason: "SourceInvalid", message: "no source"), material: nil, fetched: false) }
+        guard var entry = entries[name] else { return Outcome(state: .unavailable(reason: "SourceMisconfigured", message: "no source"), material: nil, fetched: false) }
 
         if policy.source.static != nil {
             do {

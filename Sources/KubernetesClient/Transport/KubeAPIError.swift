@@ -91,6 +91,10 @@ extension KubeAPIError {
         let message = status?.message.flatMap { $0.isEmpty ? nil : $0 } ?? "the server answered HTTP \(code)"
         let hint: String? = switch reason {
         case .unauthorized: "the credentials were rejected; they may have expired: log in again or check the user in your kubeconfig"
+        case .forbidden where message.contains("exceeded quota: "):
+            "a ResourceQuota in that namespace allows no more such objects: raise its limit (kubectl describe quota -n NAMESPACE) or exclude the namespace"
+        case .forbidden where message.contains("because it is being terminated"):
+            "the namespace is being deleted; nothing can be created in it"
         case .forbidden: "ask a cluster admin for RBAC permission for this verb and resource"
         case .conflict: "the object changed since it was read; read it again and retry"
         case .alreadyExists: "it exists already; update it instead"

@@ -20,28 +20,70 @@ public struct PullSecretsInCluster: Sendable {
     private var secrets: ResourceClient<Secret> { client.resource(Secret.self, namespace: namespace) }
 
     /// Creates the pull secret; an existing one is replaced only with `overwrite` (keeping its
-    /// labels and annotations), and never when it is not a pull secret.
-    public func create(name: String, config: DockerConfig, overwrite: Bool, dryRun: DryRun) async throws -> Secret {
+    /// labels and annotations). A secret of another type, or one a ClusterPullSecret manages,
+    /// is replaced only with `force` as well (another type by delete and create, since a
+    /// Secret's type is immutable). Content the kubelet would refuse is never written.
+    public func create(name: String, config: DockerConfig, overwrite: Bool, force: Bool = false, dryRun: DryRun) async throws -> Secret {
+        try config.checkedForWrite()
         let secret = Self.secret(name: name, namespace: namespace, config: config)
         let options = WriteOptions(dryRun: dryRun == .server)
         do {
             return try await secrets.create(secret, options: options)
         } catch let error as KubeAPIError where error.reason == .alreadyExists {
             guard overwrite else { throw ClusterSecretError.exists(namespace: namespace, name: name) }
-            return try await modify(name: name, options: options) { existing in
-                existing.data = [DockerConfigFormat.dockerConfigJSON.secretKey: config.encoded()]
+        }
+        let existing = try await secrets.get(name)
+        if !force { try refuseIfManaged(existing, name: name) }
+        let sameType = existing.type == config.format.secretType
+        if !sameType || existing.immutable == true {
+            guard force else {
+                if !sameType {
+                    throw ClusterSecretError.otherTypeNeedsForce(
+                        namespace: namespace, name: name, type: existing.type ?? "Opaque", keys: existing.data.keys.sorted())
+                }
+                throw ClusterSecretError.immutable(namespace: namespace, name: name)
             }
+            return try await replace(existing, with: secret, options: options)
+        }
+        return try await modify(name: name, options: options) { existing in
+            existing.data = [config.format.secretKey: config.encoded()]
         }
     }
 
     /// Replaces the token in place with optimistic concurrency, retrying on conflict with a
-    /// fresh read; every other registry, key, label and annotation is kept.
-    public func updateToken(name: String, request: UpdatePullSecret, dryRun: DryRun) async throws -> Secret {
+    /// fresh read; every other registry, key, label and annotation is kept. A secret a
+    /// ClusterPullSecret manages is changed only with `force` (the controller would revert it).
+    public func updateToken(name: String, request: UpdatePullSecret, force: Bool = false, dryRun: DryRun) async throws -> Secret {
         try await modify(name: name, options: WriteOptions(dryRun: dryRun == .server)) { existing in
+            if !force { try refuseIfManaged(existing, name: name) }
             var document = try Self.document(existing, namespace: namespace, name: name)
+            if existing.immutable == true { throw ClusterSecretError.immutable(namespace: namespace, name: name) }
             document.config = try document.config.replacingCredentials(
                 password: request.password.value, username: request.username, registries: request.registries)
+            try document.config.checkedForWrite()
             existing.data[document.config.format.secretKey] = document.encodedConfig
+        }
+    }
+
+    /// Delete then create, each conditional on what was read: a Secret's type cannot change.
+    private func replace(_ existing: Secret, with secret: Secret, options: WriteOptions) async throws -> Secret {
+        var delete = DeleteOptions()
+        delete.preconditionUID = existing.metadata.uid
+        delete.preconditionResourceVersion = existing.metadata.resourceVersion
+        if options.dryRun {
+            delete.dryRun = true
+            try await secrets.delete(secret.metadata.name ?? "", options: delete)
+            return secret
+        }
+        try await secrets.delete(secret.metadata.name ?? "", options: delete)
+        return try await secrets.create(secret, options: options)
+    }
+
+    private func refuseIfManaged(_ existing: Secret, name: String) throws {
+        if existing.metadata.labels[ManagedObjectMarkers.managedByLabel] == ManagedObjectMarkers.managedByValue,
+            let owner = existing.metadata.labels[ManagedObjectMarkers.ownerLabel]
+        {
+            throw ClusterSecretError.managedByController(namespace: namespace, name: name, owner: owner)
         }
     }
 
@@ -54,11 +96,7 @@ public struct PullSecretsInCluster: Sendable {
     public func delete(name: String, force: Bool, dryRun: DryRun) async throws {
         let existing = try await secrets.get(name)
         _ = try Self.document(existing, namespace: namespace, name: name)
-        if !force, existing.metadata.labels[ManagedObjectMarkers.managedByLabel] == ManagedObjectMarkers.managedByValue,
-            let owner = existing.metadata.labels[ManagedObjectMarkers.ownerLabel]
-        {
-            throw ClusterSecretError.managedByController(namespace: namespace, name: name, owner: owner)
-        }
+        if !force { try refuseIfManaged(existing, name: name) }
         guard dryRun == .none || dryRun == .server else { return }
         var options = DeleteOptions()
         options.preconditionUID = existing.metadata.uid

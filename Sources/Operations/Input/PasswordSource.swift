@@ -8,10 +8,9 @@ public enum PasswordSource: Sendable, Equatable {
     case file(String)
     case environment(String)
 
-    /// Reads the password. One trailing newline (`\n` or `\r\n`, as `echo` and editors add) is
-    /// stripped; everything else, including inner and leading whitespace, is kept.
+    /// Reads the password, without one trailing newline (`PasswordText`).
     public func read() throws(InputError) -> Redacted<String> {
-        var text: String
+        let text: String
         switch self {
         case .standardInput:
             text = try InputSource.standardInput.readText()
@@ -21,10 +20,6 @@ public enum PasswordSource: Sendable, Equatable {
             guard let value = ProcessInfo.processInfo.environment[name] else { throw .environmentVariableUnset(name) }
             text = value
         }
-        // "\r\n" is one Character in Swift, so one removeLast() strips either ending.
-        if text.hasSuffix("\r\n") || text.hasSuffix("\n") {
-            text.removeLast()
-        }
-        return Redacted(text)
+        return Redacted(PasswordText.trimmingTrailingNewline(text).password)
     }
 }

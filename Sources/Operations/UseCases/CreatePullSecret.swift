@@ -49,10 +49,14 @@ public struct CreatePullSecret: Sendable {
         case .password(let password):
             guard !hosts.isEmpty else { throw CreateError.noRegistries }
             guard let user = username ?? defaultUsername, !user.isEmpty else { throw CreateError.noUsername(profile: profile) }
-            return try DockerConfig.basic(registries: hosts, username: user, password: password.value, email: email)
+            let config = try DockerConfig.basic(registries: hosts, username: user, password: password.value, email: email)
+            try config.checkedForWrite(serving: hosts)
+            return config
         case .minted(let material):
             guard !hosts.isEmpty || !material.ownRegistries.isEmpty else { throw CreateError.noRegistries }
-            return try DockerConfig(parsing: material.pullSecretContent(registries: hosts), format: .dockerConfigJSON)
+            let config = try DockerConfig(parsing: material.pullSecretContent(registries: hosts), format: .dockerConfigJSON)
+            try config.checkedForWrite(serving: hosts)
+            return config
         }
     }
 

@@ -187,7 +187,9 @@ public struct RotateCredentials: Sendable {
             let format: DockerConfigFormat = old.type == DockerConfigFormat.dockercfg.secretType ? .dockercfg : .dockerConfigJSON
             guard let bytes = old.data[format.secretKey] else { throw RotationError.unsupportedSecret(secretName, "it has no \(format.secretKey) key") }
             let config = try DockerConfig(parsing: bytes, format: format)
-            data[format.secretKey] = try config.replacingCredentials(password: password.value, username: username).encoded()
+            let rotated = try config.replacingCredentials(password: password.value, username: username)
+            try rotated.checkedForWrite()
+            data[format.secretKey] = rotated.encoded()
         default:
             guard old.data["password"] != nil else {
                 throw RotationError.unsupportedSecret(secretName, "it is neither a pull secret nor an Opaque secret with username and password keys")

@@ -18,6 +18,7 @@ public struct UpdatePullSecret: Sendable {
         var document = try PullSecretDocument(parsing: text)
         document.config = try document.config.replacingCredentials(
             password: password.value, username: username, registries: registries)
+        try document.config.checkedForWrite()
         return document.rendered()
     }
 }

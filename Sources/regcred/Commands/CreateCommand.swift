@@ -54,6 +54,9 @@ struct CreateCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Replace an existing pull secret of the same name (its labels and annotations are kept).")
     var overwrite = false
 
+    @Flag(name: .long, help: "With --overwrite: also replace a secret of another type or an immutable one (deleted and created again, losing its other keys), or one a ClusterPullSecret manages.")
+    var force = false
+
     @OptionGroup var kube: KubeOptions
     @OptionGroup var encryption: EncryptionOptions
     @OptionGroup var password: PasswordOptions
@@ -74,6 +77,7 @@ struct CreateCommand: AsyncParsableCommand {
             guard username == nil else { throw ValidationError("--source sets the username; drop --username") }
         }
         if envName != nil && output != .env { throw ValidationError("--env-name goes with -o env") }
+        if force && !overwrite { throw ValidationError("--force goes with --overwrite") }
         if encryption.encrypt != nil && !printsOnly { throw ValidationError("--encrypt goes with --dry-run=client (encrypted output is for files, not the cluster)") }
     }
 
@@ -92,7 +96,7 @@ struct CreateCommand: AsyncParsableCommand {
         let config = try request.dockerConfig(catalog: catalog)
         let created = try await kube.connection.withClient { client in
             try await PullSecretsInCluster(client: client, namespace: kube.namespace)
-                .create(name: name, config: config, overwrite: overwrite, dryRun: dryRun)
+                .create(name: name, config: config, overwrite: overwrite, force: force, dryRun: dryRun)
         }
         Terminal.write(ClusterOutput.render(created, as: output, verb: overwrite ? "configured" : "created", dryRun: dryRun))
     }

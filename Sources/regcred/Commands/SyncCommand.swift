@@ -44,7 +44,7 @@ struct SyncCommand: AsyncParsableCommand {
             var failed = 0
             for (name, outcome) in results {
                 switch outcome {
-                case .success(.done(let result?)), .success(.retry(let result)):
+                case .success(.done(let result?)), .success(.retry(let result, _)):
                     failed += result.failures.count
                     let writes = result.created + result.updated + result.deleted + result.attached + result.detached
                     table.append([name, "\(result.targeted)", "\(result.synced)", "\(result.failures.count)", "\(writes)"])

@@ -33,6 +33,9 @@ struct UpdateCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "With -f: rewrite the file atomically instead of printing the result.")
     var inPlace = false
 
+    @Flag(name: .long, help: "In the cluster: also update a secret a ClusterPullSecret manages (the controller writes its own content back; change the ClusterPullSecret's source instead).")
+    var force = false
+
     @Option(name: .long, help: "In the cluster: none writes; server lets the API server validate without storing.")
     var dryRun: PullSecretsInCluster.DryRun = .none
 
@@ -49,6 +52,7 @@ struct UpdateCommand: AsyncParsableCommand {
             throw ValidationError("standard input cannot carry both the document and the password; use --password-file or --password-env")
         }
         if secret != nil && encryption.encrypt != nil { throw ValidationError("--encrypt goes with -f FILE") }
+        if secret == nil && force { throw ValidationError("--force goes with a SECRET in the cluster") }
         if secret == nil && dryRun == .server { throw ValidationError("--dry-run=server goes with a SECRET in the cluster") }
     }
 
@@ -57,7 +61,7 @@ struct UpdateCommand: AsyncParsableCommand {
         if let secret {
             let updated = try await kube.connection.withClient { client in
                 try await PullSecretsInCluster(client: client, namespace: kube.namespace)
-                    .updateToken(name: secret, request: request, dryRun: dryRun)
+                    .updateToken(name: secret, request: request, force: force, dryRun: dryRun)
             }
             Terminal.write(ClusterOutput.render(updated, as: nil, verb: "updated", dryRun: dryRun))
             return
