@@ -1,5 +1,6 @@
 // The `regcred` command: parses flags, calls one use case, prints, and exits with a documented code.
 import ArgumentParser
+import Logging
 import Foundation
 import Operations
 
@@ -24,6 +25,15 @@ struct Regcred: AsyncParsableCommand {
     static func main() async {
         do {
             var command = try parseAsRoot()
+            // Logs go to standard error, never into output a script parses. A CLI command says
+            // what went wrong once, on its `error:` line: retries and progress stay quiet. The
+            // controller logs what it does.
+            let logLevel: Logger.Level = command is ControllerCommand ? .info : .warning
+            LoggingSystem.bootstrap { label in
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = logLevel
+                return handler
+            }
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {

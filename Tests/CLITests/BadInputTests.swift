@@ -311,6 +311,27 @@ struct BadInputTests {
     // MARK: - The shape of every failure
 
     /// The documented exit code, nothing on stdout, one `error: …` line on stderr, no password in it.
+    @Test("an API server that is down is one error line and exit 69, whatever the command", arguments: [
+        ["show", "pull"], ["update", "pull", "--password-env", "TOKEN"], ["delete", "pull"],
+    ])
+    func serverDownIsOneErrorLine(arguments: [String]) async throws {
+        try await TemporaryDirectory.with { directory in
+            let port = try FreePort.pick()
+            let kubeconfig = try directory.write("""
+                apiVersion: v1
+                kind: Config
+                clusters: [{name: down, cluster: {server: "http://127.0.0.1:\(port)"}}]
+                users: [{name: u, user: {token: not-used}}]
+                contexts: [{name: down, context: {cluster: down, user: u}}]
+                current-context: down
+                """, to: "kubeconfig")
+            let regcred = try RegcredProcess(in: directory, environment: ["TOKEN": Self.canary])
+            let outcome = try await regcred.run(arguments + ["--kubeconfig", kubeconfig, "-n", "apps"])
+            Self.expectCleanFailure(outcome, status: 69)
+            #expect(outcome.standardError.contains("cannot reach http://127.0.0.1:\(port)"))
+        }
+    }
+
     static func expectCleanFailure(
         _ outcome: ProcessOutcome, status: Int32, sourceLocation: SourceLocation = #_sourceLocation
     ) {

@@ -57,7 +57,6 @@ struct ControllerCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
         let logger = Logger(label: "regcred.controller")
         let catalog = try ProfileCatalogLoader.load(explicitPath: profiles.path)
         let namespace = controllerNamespace ?? ControllerDefaults.namespace()
