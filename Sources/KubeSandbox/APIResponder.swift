@@ -66,6 +66,9 @@ struct APIResponder: HTTPResponder {
             if parts.count == 2, parts[0].lowercased() == "bearer", let user = users.first(where: { $0.token == parts[1] }) {
                 return user
             }
+            if parts.count == 2, parts[0].lowercased() == "bearer", let account = await store.serviceAccount(forToken: String(parts[1])) {
+                return .serviceAccount(account, token: String(parts[1]))
+            }
             throw APIError.unauthorized
         }
         if let commonName = await ClientCertificate.commonName(on: context.channel),
@@ -95,6 +98,8 @@ struct APIResponder: HTTPResponder {
         var attributes = Authorizer.Attributes(verb: info.verb, group: type.group, resource: type.plural,
                                                subresource: info.subresource, namespace: info.namespace, name: info.name)
         if ["list", "watch"].contains(info.verb), info.name.isEmpty, let pinned = fields.exactName { attributes.name = pinned }
+        var user = user
+        if let account = user.serviceAccount { user.rules = await store.rules(forServiceAccount: account) }
         guard Authorizer.allows(user, attributes) else {
             throw APIError.forbidden(type, info.name, Authorizer.denial(user, attributes))
         }
@@ -120,6 +125,9 @@ struct APIResponder: HTTPResponder {
                 filter.fields.requirements.append(.init(field: "metadata.name", value: info.name, equal: true))
             }
             return await watchResponse(type: type, filter: filter, query: query, table: Self.wantsTable(request))
+        case "create" where info.subresource == "token":
+            let body = try await Self.body(&request)
+            return Self.json(try await store.issueToken(namespace: info.namespace ?? "", serviceAccount: info.name, request: body), status: .created)
         case "create":
             let body = try await Self.body(&request)
             let created = try await store.create(type, namespace: info.namespace, body: body, dryRun: dryRun)

@@ -574,8 +574,42 @@ actor ObjectStore {
         }
     }
 
-    static func now() -> String {
-        Date().formatted(.iso8601)
+    static func now(offset seconds: Double = 0) -> String {
+        Date().addingTimeInterval(seconds).formatted(.iso8601)
+    }
+
+    /// Service account tokens issued by the TokenRequest subresource.
+    private var serviceAccountTokens: [String: ObjectKey] = [:]
+
+    /// TokenRequest (`POST …/serviceaccounts/NAME/token`): a bearer token for an existing
+    /// service account, answered as authentication.k8s.io/v1 TokenRequest.
+    func issueToken(namespace: String, serviceAccount name: String, request: JSONValue) throws(APIError) -> JSONValue {
+        guard storages["serviceaccounts"]?.objects[ObjectKey(namespace: namespace, name: name)] != nil else {
+            throw APIError.notFound(ResourceRegistry.serviceAccounts, name)
+        }
+        let token = "sandbox-sa-" + UUID().uuidString.lowercased()
+        serviceAccountTokens[token] = ObjectKey(namespace: namespace, name: name)
+        let seconds = request["spec"]?["expirationSeconds"]?.integerValue ?? 3600
+        return .object([
+            "kind": "TokenRequest", "apiVersion": "authentication.k8s.io/v1",
+            "metadata": .object(["name": .string(name), "namespace": .string(namespace), "creationTimestamp": .string(Self.now())]),
+            "spec": .object(["audiences": request["spec"]?["audiences"] ?? .array([]), "expirationSeconds": .integer(seconds)]),
+            "status": .object(["token": .string(token), "expirationTimestamp": .string(Self.now(offset: Double(seconds)))]),
+        ])
+    }
+
+    /// The service account a token was issued for, while the account exists.
+    func serviceAccount(forToken token: String) -> ObjectKey? {
+        guard let key = serviceAccountTokens[token], storages["serviceaccounts"]?.objects[key] != nil else { return nil }
+        return key
+    }
+
+    /// The rules the RBAC objects grant the service account `key`.
+    func rules(forServiceAccount key: ObjectKey) -> [PolicyRule] {
+        func objects(_ plural: String) -> [ObjectKey: JSONValue] { storages["\(plural).\(RBACObjects.group)"]?.objects ?? [:] }
+        return RBACObjects.rules(
+            forServiceAccount: key.name, in: key.namespace, roles: objects("roles"), clusterRoles: objects("clusterroles"),
+            roleBindings: objects("rolebindings"), clusterRoleBindings: objects("clusterrolebindings"))
     }
 
     /// Validating admission after validation, as the API server orders it: quotas on object counts.

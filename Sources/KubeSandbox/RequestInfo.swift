@@ -48,7 +48,11 @@ struct RequestInfo: Sendable {
         guard let type = registry.lookup(group: group, version: version, plural: parts[0]), parts.count <= 3 else { return .unknown }
         let name = parts.count >= 2 ? parts[1] : ""
         let subresource = parts.count == 3 ? parts[2] : nil
-        if let subresource, !(subresource == "status" && type.hasStatus) { return .unknown }
+        if let subresource, !(subresource == "status" && type.hasStatus),
+            !(subresource == "token" && type.group.isEmpty && type.plural == "serviceaccounts" && method == "POST")
+        {
+            return .unknown
+        }
         let watch = ["1", "true"].contains(query["watch"]?.lowercased() ?? "")
         let verb: String
         switch method {

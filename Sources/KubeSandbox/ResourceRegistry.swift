@@ -40,6 +40,16 @@ public struct ResourceRegistry: Sendable {
                      namespaced: true, hasStatus: true, shortNames: ["ds"]),
         ResourceType(group: "batch", version: "v1", plural: "cronjobs", singular: "cronjob", kind: "CronJob",
                      namespaced: true, hasStatus: true, shortNames: ["cj"]),
+        // RBAC objects: service accounts (tokens from the TokenRequest subresource) are
+        // authorized by what these grant (RBACObjects).
+        ResourceType(group: "rbac.authorization.k8s.io", version: "v1", plural: "clusterroles", singular: "clusterrole",
+                     kind: "ClusterRole", namespaced: false),
+        ResourceType(group: "rbac.authorization.k8s.io", version: "v1", plural: "clusterrolebindings", singular: "clusterrolebinding",
+                     kind: "ClusterRoleBinding", namespaced: false),
+        ResourceType(group: "rbac.authorization.k8s.io", version: "v1", plural: "roles", singular: "role",
+                     kind: "Role", namespaced: true),
+        ResourceType(group: "rbac.authorization.k8s.io", version: "v1", plural: "rolebindings", singular: "rolebinding",
+                     kind: "RoleBinding", namespaced: true),
         ResourceType(group: "regcred.dev", version: "v1alpha1", plural: "clusterpullsecrets", singular: "clusterpullsecret",
                      kind: "ClusterPullSecret", namespaced: false, hasStatus: true, shortNames: ["cps"], isCustom: true),
     ]

@@ -208,7 +208,7 @@ struct ControllerBench: AsyncParsableCommand {
         }
         if !skipRotation {
             let total = namespaces + newNamespaces
-            let oldHash = await controller.caches.managedSecrets.store.objects.values.first?.contentHash
+            let oldHash = await controller.caches.managedSecrets.anySecret()?.contentHash
             progress.state.withLock { $0.oldHash = oldHash; $0.rotationTarget = total }
             await sandbox.reset()
             log("rotating the source token (\(total) namespaces)")

@@ -83,7 +83,7 @@ struct TokenSourceBench: AsyncParsableCommand {
         let callsToConverge = provider.calls
         log("converged (\(converged)) in \(fmt((convergedAt - started).seconds, 2)) s with \(callsToConverge) provider call(s); waiting for the refresh point")
 
-        let oldHash = await controller.caches.managedSecrets.store.objects.values.first?.contentHash
+        let oldHash = await controller.caches.managedSecrets.anySecret()?.contentHash
         progress.state.withLock { $0.oldHash = oldHash; $0.rotationTarget = namespaces }
         await sandbox.reset()
         let refreshed = try await progress.wait(timeout: .seconds(timeoutSeconds), every: .milliseconds(10)) { $0.rotatedAt != nil }

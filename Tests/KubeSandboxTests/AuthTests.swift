@@ -53,6 +53,55 @@ import Testing
         }
     }
 
+    @Test func allNamespacesListAndWatchPinnedByNameWorkWithALabelSelectorToo() async throws {
+        try await withSandbox(options) { (sandbox: KubeSandbox, admin: SandboxClient) async throws in
+            _ = try await admin.post("/api/v1/namespaces", json(#"{"metadata":{"name":"app"}}"#))
+            var labelled = secret("regcred-ghcr")
+            labelled["metadata"]?["labels"] = json(#"{"app.kubernetes.io/managed-by":"regcred"}"#)
+            #expect(try await admin.post("/api/v1/namespaces/app/secrets", labelled).status == 201)
+            let pinned = SandboxClient(sandbox, token: Self.pinned.token)
+            let query = "fieldSelector=metadata.name%3Dregcred-ghcr&labelSelector=app.kubernetes.io%2Fmanaged-by%3Dregcred"
+            let list = try await pinned.get("/api/v1/secrets?\(query)")
+            #expect(list.status == 200)
+            #expect(list.body["items"]?.arrayValue?.count == 1)
+            #expect(try await pinned.get("/api/v1/secrets?labelSelector=app.kubernetes.io%2Fmanaged-by%3Dregcred").status == 403)
+        }
+    }
+
+    @Test func serviceAccountTokensAreAuthorizedByTheStoredRBACObjects() async throws {
+        try await withSandbox { (sandbox: KubeSandbox, admin: SandboxClient) async throws in
+            for namespace in ["ctl", "app"] {
+                _ = try await admin.post("/api/v1/namespaces", json(#"{"metadata":{"name":"\#(namespace)"}}"#))
+            }
+            _ = try await admin.post("/api/v1/namespaces/ctl/serviceaccounts", json(#"{"metadata":{"name":"bot"}}"#))
+            let issued = try await admin.post("/api/v1/namespaces/ctl/serviceaccounts/bot/token", json(#"{"apiVersion":"authentication.k8s.io/v1","kind":"TokenRequest","spec":{}}"#))
+            #expect(issued.status == 201)
+            #expect(issued.body["kind"]?.stringValue == "TokenRequest")
+            let token = try #require(issued.body["status"]?["token"]?.stringValue)
+            let bot = SandboxClient(sandbox, token: token)
+            let denied = try await bot.get("/api/v1/namespaces/app/secrets")
+            #expect(denied.status == 403)
+            #expect(denied.message == #"secrets is forbidden: User "system:serviceaccount:ctl:bot" cannot list resource "secrets" in API group "" in the namespace "app""#)
+
+            // A RoleBinding grants its rules in its own namespace only.
+            _ = try await admin.post("/apis/rbac.authorization.k8s.io/v1/namespaces/ctl/roles", json(#"{"metadata":{"name":"read"},"rules":[{"apiGroups":[""],"resources":["secrets"],"verbs":["list"]}]}"#))
+            _ = try await admin.post("/apis/rbac.authorization.k8s.io/v1/namespaces/ctl/rolebindings", json(#"{"metadata":{"name":"read"},"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"Role","name":"read"},"subjects":[{"kind":"ServiceAccount","name":"bot","namespace":"ctl"}]}"#))
+            #expect(try await bot.get("/api/v1/namespaces/ctl/secrets").status == 200)
+            #expect(try await bot.get("/api/v1/namespaces/app/secrets").status == 403)
+
+            // A ClusterRoleBinding grants everywhere; resourceNames still pin the name.
+            _ = try await admin.post("/apis/rbac.authorization.k8s.io/v1/clusterroles", json(#"{"metadata":{"name":"pull"},"rules":[{"apiGroups":[""],"resources":["secrets"],"verbs":["list","watch"],"resourceNames":["regcred-ghcr"]}]}"#))
+            _ = try await admin.post("/apis/rbac.authorization.k8s.io/v1/clusterrolebindings", json(#"{"metadata":{"name":"pull"},"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole","name":"pull"},"subjects":[{"kind":"ServiceAccount","name":"bot","namespace":"ctl"}]}"#))
+            #expect(try await bot.get("/api/v1/secrets?fieldSelector=metadata.name%3Dregcred-ghcr").status == 200)
+            #expect(try await bot.get("/api/v1/secrets").status == 403)
+            #expect(try await bot.get("/api/v1/namespaces/app/secrets/other").status == 403)
+
+            // A deleted service account's token no longer authenticates.
+            _ = try await admin.delete("/api/v1/namespaces/ctl/serviceaccounts/bot")
+            #expect(try await bot.get("/api/v1/namespaces/ctl/secrets").status == 401)
+        }
+    }
+
     @Test func resourceNamesNeverGrantCreate() async throws {
         try await withSandbox(options) { sandbox, _ in
             let pinned = SandboxClient(sandbox, token: Self.pinned.token)

@@ -85,7 +85,8 @@ struct CustomResourceDefinitionTests {
     func statusAgrees() throws {
         var status = ClusterPullSecretStatus(
             observedGeneration: 1, namespaces: NamespaceCounts(targeted: 2, synced: 1, failed: 1, failures: [.init(namespace: "a", reason: "r")]),
-            lastSyncTime: "t", expiresAt: "t", lastRefreshTime: "t", lastVerifiedTime: "t", verifiedRegistries: ["ghcr.io"])
+            lastSyncTime: "t", expiresAt: "t", lastRefreshTime: "t", lastVerifiedTime: "t", verifiedRegistries: ["ghcr.io"],
+            secretNames: ["regcred-ghcr"])
         status.setCondition("Ready", status: .true, reason: "Synced", message: "m", generation: 1, now: Date(timeIntervalSince1970: 0))
         let fromSwift = Self.paths(of: try Self.encoded(status))
         let fromSchema = Self.paths(ofSchema: try #require(try Self.schema()["properties"]?["status"]))

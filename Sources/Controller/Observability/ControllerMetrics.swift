@@ -52,6 +52,9 @@ public final class ControllerMetrics: Sendable {
         static var sourceRefused: MetricNameDescriptor {
             descriptor("regcred_source_refused", "1 while a ClusterPullSecret's source content is refused by the write gate (the kubelet would refuse it, or it lacks a registry) and the last good pull secret stays, else 0.")
         }
+        static var secretAccessForbidden: MetricNameDescriptor {
+            descriptor("regcred_secret_access_forbidden", "1 while RBAC does not let the controller watch or write a ClusterPullSecret's secret names, else 0.")
+        }
         static var leader: MetricNameDescriptor {
             descriptor("regcred_leader", "1 while this replica holds the leader lease, else 0.")
         }
@@ -110,6 +113,10 @@ public final class ControllerMetrics: Sendable {
         registry.makeGauge(descriptor: Name.sourceRefused, labels: Self.labels(clusterPullSecret)).set(to: refused ? 1.0 : 0.0)
     }
 
+    public func setSecretAccessForbidden(_ forbidden: Bool, clusterPullSecret: String) {
+        registry.makeGauge(descriptor: Name.secretAccessForbidden, labels: Self.labels(clusterPullSecret)).set(to: forbidden ? 1.0 : 0.0)
+    }
+
     public func setManagedSecrets(_ count: Int, clusterPullSecret: String) {
         registry.makeGauge(descriptor: Name.managedSecrets, labels: Self.labels(clusterPullSecret)).set(to: Double(count))
     }
@@ -154,7 +161,7 @@ public final class ControllerMetrics: Sendable {
         }
         registry.unregisterDurationHistogram(registry.makeDurationHistogram(
             descriptor: Name.reconcileDuration, labels: labels, buckets: Self.reconcileDurationBuckets))
-        for name in [Name.managedSecrets, Name.namespacesFailed, Name.credentialExpiry, Name.verified, Name.refreshFailing, Name.sourceRefused] {
+        for name in [Name.managedSecrets, Name.namespacesFailed, Name.credentialExpiry, Name.verified, Name.refreshFailing, Name.sourceRefused, Name.secretAccessForbidden] {
             registry.unregisterGauge(registry.makeGauge(descriptor: name, labels: labels))
         }
     }

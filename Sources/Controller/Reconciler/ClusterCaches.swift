@@ -1,6 +1,6 @@
 // The informers the controller reads instead of the API server: ClusterPullSecrets, namespaces,
-// service accounts, the secrets regcred manages (by label, never others), and the source
-// secrets in the controller's own namespace. The three caches that grow with the cluster keep
+// service accounts, the secrets regcred manages (by name, ManagedSecretCache: never others),
+// and the source secrets in the controller's own namespace. The three caches that grow with the cluster keep
 // small values (CachedObjects.swift), not whole objects.
 import KubernetesClient
 import Operations
@@ -10,17 +10,14 @@ public struct ClusterCaches: Sendable {
     public let clusterPullSecrets: Informer<ClusterPullSecret, ClusterPullSecret>
     public let namespaces: Informer<Namespace, CachedNamespace>
     public let serviceAccounts: Informer<ServiceAccount, CachedServiceAccount>
-    public let managedSecrets: Informer<Secret, CachedManagedSecret>
+    public let managedSecrets: ManagedSecretCache
     public let sourceSecrets: Informer<Secret, Secret>
 
     public init(client: KubeClient, controllerNamespace: String) {
         clusterPullSecrets = Informer(client.resource(ClusterPullSecret.self))
         namespaces = Informer(client.resource(Namespace.self), transform: CachedNamespace.init)
         serviceAccounts = Informer(client.resourceInAllNamespaces(ServiceAccount.self), transform: CachedServiceAccount.init)
-        managedSecrets = Informer(
-            client.resourceInAllNamespaces(Secret.self),
-            labelSelector: LabelQuery([.equals(ManagedObjectMarkers.managedByLabel, ManagedObjectMarkers.managedByValue)]),
-            transform: CachedManagedSecret.init)
+        managedSecrets = ManagedSecretCache(client: client)
         sourceSecrets = Informer(client.resource(Secret.self, namespace: controllerNamespace))
     }
 
@@ -35,11 +32,12 @@ public struct ClusterCaches: Sendable {
         }
     }
 
+    /// The caches every pass reads. Managed secrets are watched per name, and a pass waits for
+    /// the names it needs (`ManagedSecretCache.watch`).
     public func waitUntilSynced() async {
         await clusterPullSecrets.waitUntilSynced()
         await namespaces.waitUntilSynced()
         await serviceAccounts.waitUntilSynced()
-        await managedSecrets.waitUntilSynced()
         await sourceSecrets.waitUntilSynced()
     }
 
@@ -47,7 +45,7 @@ public struct ClusterCaches: Sendable {
         get async {
             let flags = [
                 await clusterPullSecrets.hasSynced, await namespaces.hasSynced, await serviceAccounts.hasSynced,
-                await managedSecrets.hasSynced, await sourceSecrets.hasSynced,
+                await sourceSecrets.hasSynced,
             ]
             return flags.allSatisfy { $0 }
         }

@@ -79,6 +79,13 @@ public struct PullSecretReconciler: Sendable {
             policy = resolved
         }
 
+        // Managed secrets are watched by name: this pass needs the current name and any earlier
+        // one that may still have secrets to remove. RBAC may not grant a name (resourceNames).
+        let retiredNames = (resource.status?.secretNames ?? []).filter { $0 != policy.secretName }
+        if let outcome = try await watchSecretNames([policy.secretName] + retiredNames, of: resource, now: now()) {
+            return outcome
+        }
+
         let (source, sourceContent) = await readSource(policy, on: resource, now: now())
         var content = sourceContent
         var admission: CredentialVerification.Admission?
@@ -97,7 +104,7 @@ public struct PullSecretReconciler: Sendable {
         }
         let desired = DesiredPullSecret(
             owner: name, secretName: policy.secretName, content: content, scope: policy.scope,
-            serviceAccounts: policy.serviceAccounts)
+            serviceAccounts: policy.serviceAccounts, retiredSecretNames: retiredNames)
         let pass: SyncResult
         let visited: Set<String>?
         if case .namespaces(let names) = scope, ledger.desired(for: name) == desired {
@@ -116,10 +123,13 @@ public struct PullSecretReconciler: Sendable {
         var result = ledger.totals(for: name)
         (result.created, result.updated, result.deleted, result.attached, result.detached) =
             (pass.created, pass.updated, pass.deleted, pass.attached, pass.detached)
-        try await writeStatus(resource, StatusComputation.status(
+        var status = StatusComputation.status(
             from: resource.status, generation: resource.metadata.generation, source: source, result: result,
-            verification: admission?.report, now: now()))
+            verification: admission?.report, now: now())
+        status.secretNames = await secretNamesInPlace(current: policy.secretName, retired: retiredNames, owner: name)
+        try await writeStatus(resource, status)
         await report(result, source: source, on: resource)
+        await caches.managedSecrets.retain(only: await secretNamesInUse())
         if !pass.failures.isEmpty { return .retry(pass, streaks: streaks) }
         if admission?.report?.passed == false { return .recheck(after: .seconds(60), result) }
         return .done(result)
@@ -209,12 +219,12 @@ public struct PullSecretReconciler: Sendable {
 
     private func views(of names: Set<String>, desired: DesiredPullSecret) async -> [NamespaceView] {
         let namespaces = await caches.namespaces.objects(forKeys: names.map { ObjectKey(namespace: nil, name: $0) })
-        var current: [String: CachedManagedSecret] = [:]
+        let current = Dictionary(
+            await caches.managedSecrets.secrets(named: desired.secretName, inNamespaces: names).map { ($0.namespace, $0) },
+            uniquingKeysWith: { first, _ in first })
         var retired: [String: [CachedManagedSecret]] = [:]
-        for secret in await caches.managedSecrets.objects(inNamespaces: names) {
-            if secret.name == desired.secretName {
-                current[secret.namespace] = secret
-            } else if secret.owner == desired.owner {
+        for oldName in desired.retiredSecretNames {
+            for secret in await caches.managedSecrets.secrets(named: oldName, inNamespaces: names) where secret.owner == desired.owner {
                 retired[secret.namespace, default: []].append(secret)
             }
         }
@@ -224,6 +234,42 @@ public struct PullSecretReconciler: Sendable {
                 namespace: namespace, secret: current[namespace.name], retired: retired[namespace.name] ?? [],
                 accounts: accounts[namespace.name] ?? [])
         }
+    }
+
+    /// Starts (or keeps) the watches of `names` and waits for their first list. Nil when all
+    /// listed; otherwise the pass cannot run: a name RBAC does not grant is reported as
+    /// `Ready=False` reason Forbidden (with the fix) and looked at again later, other errors throw.
+    private func watchSecretNames(_ names: [String], of resource: ClusterPullSecret, now: Date) async throws -> Outcome? {
+        let name = resource.metadata.name ?? ""
+        let failed = await caches.managedSecrets.watch(names)
+        let forbidden = failed.filter { ($0.value as? KubeAPIError)?.reason == .forbidden }.keys.sorted()
+        metrics.setSecretAccessForbidden(!forbidden.isEmpty, clusterPullSecret: name)
+        if forbidden.isEmpty, let (_, error) = failed.first { throw error }
+        guard !forbidden.isEmpty else { return nil }
+        let message = ControllerPermissions.forbiddenMessage(names: forbidden)
+        try await writeStatus(resource, StatusComputation.forbidden(
+            from: resource.status, generation: resource.metadata.generation, message: message, now: now))
+        await events.record(on: resource, type: .warning, reason: "Forbidden", note: message)
+        return .recheck(after: .seconds(30), SyncResult())
+    }
+
+    /// The names under which this owner still has secrets: the current one, and earlier ones
+    /// the cache still shows (removed from the list once their secrets are gone everywhere).
+    private func secretNamesInPlace(current: String, retired: [String], owner: String) async -> [String] {
+        var names = [current]
+        for oldName in retired where await caches.managedSecrets.hasSecrets(named: oldName, ownedBy: owner) {
+            names.append(oldName)
+        }
+        return names
+    }
+
+    /// Every secret name some ClusterPullSecret may have secrets under.
+    private func secretNamesInUse() async -> Set<String> {
+        var names: Set<String> = []
+        for resource in await caches.clusterPullSecrets.list() {
+            names.formUnion(resource.secretNamesInUse)
+        }
+        return names
     }
 
     /// Plans each namespace `next` yields and executes the plans, `concurrency` namespaces at a
@@ -305,11 +351,11 @@ public struct PullSecretReconciler: Sendable {
     private func cleanUp(_ resource: ClusterPullSecret) async throws -> Outcome {
         let name = resource.metadata.name ?? ""
         guard resource.metadata.finalizers.contains(ManagedObjectMarkers.finalizer) else { return .done(nil) }
-        let secretName: String = {
-            if case .success(let spec) = resource.decodedSpec(), let explicit = spec.secretName { return explicit }
-            return "regcred-\(name)"
-        }()
-        let desired = DesiredPullSecret(owner: name, secretName: secretName, content: nil, isBeingDeleted: true)
+        let names = resource.secretNamesInUse
+        let secretName = names[0]
+        if let outcome = try await watchSecretNames(names, of: resource, now: Date()) { return outcome }
+        let desired = DesiredPullSecret(
+            owner: name, secretName: secretName, content: nil, isBeingDeleted: true, retiredSecretNames: Array(names.dropFirst()))
         let (result, _) = await sync(desired)
         let streaks = ledger.recordFailures(name, failed: Set(result.failures.map(\.namespace)), visited: nil)
         guard result.failures.isEmpty else { return .retry(result, streaks: streaks) }

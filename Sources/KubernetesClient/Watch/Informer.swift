@@ -22,6 +22,10 @@ public actor Informer<Object: KubernetesObject, Cached: CacheableObject> {
     private var state: WatchResumeState
     private var handlers: [Handler] = []
     private var syncWaiters: [CheckedContinuation<Void, Never>] = []
+    /// Waiters for the outcome of the first list: nil once synced, or the error of a failed attempt.
+    private var firstListWaiters: [CheckedContinuation<(any Error)?, Never>] = []
+    /// Why the last list failed, until one succeeds.
+    public private(set) var lastListError: (any Error)?
 
     /// The local cache. Reads are snapshots; never mutate objects from it in place.
     public private(set) var store = InformerStore<Cached>()
@@ -82,6 +86,11 @@ public actor Informer<Object: KubernetesObject, Cached: CacheableObject> {
         store.objects.values.filter { object in object.cacheKey.namespace.map(namespaces.contains) ?? false }
     }
 
+    /// Whether any cached object satisfies `predicate` (scanned inside the actor, no snapshot).
+    public func containsObject(where predicate: @Sendable (Cached) -> Bool) -> Bool {
+        store.objects.values.contains(where: predicate)
+    }
+
     /// The resourceVersion the next watch resumes from.
     public var resumeResourceVersion: String? { state.resourceVersion }
 
@@ -95,6 +104,8 @@ public actor Informer<Object: KubernetesObject, Cached: CacheableObject> {
                     needsList = false
                 } catch {
                     if Task.isCancelled { break }
+                    lastListError = error
+                    if !hasSynced { resumeFirstListWaiters(with: error) }
                     let delay = state.listFailed(random: clock.random())
                     logger.warning("informer list failed; retrying", metadata: ["resource": "\(client.resource)", "error": "\(error)", "after": "\(delay)"])
                     try? await clock.sleep(delay)
@@ -115,6 +126,22 @@ public actor Informer<Object: KubernetesObject, Cached: CacheableObject> {
         }
         for waiter in syncWaiters { waiter.resume() }
         syncWaiters = []
+        resumeFirstListWaiters(with: CancellationError())
+    }
+
+    /// Waits for the first list to succeed (nil) or for an attempt to fail (its error; the
+    /// informer keeps retrying). A caller that cannot work without the cache, such as a pass
+    /// over a name RBAC may forbid, learns why instead of waiting forever.
+    public func firstListOutcome() async -> (any Error)? {
+        if hasSynced { return nil }
+        if let lastListError { return lastListError }
+        return await withCheckedContinuation { firstListWaiters.append($0) }
+    }
+
+    private func resumeFirstListWaiters(with error: (any Error)?) {
+        let waiters = firstListWaiters
+        firstListWaiters = []
+        for waiter in waiters { waiter.resume(returning: error) }
     }
 
     private func relist() async throws {
@@ -125,10 +152,12 @@ public actor Informer<Object: KubernetesObject, Cached: CacheableObject> {
         let notifications = store.replace(with: list.items)
         state.listed(resourceVersion: list.metadata.resourceVersion)
         for notification in notifications { await notify(notification) }
+        lastListError = nil
         if !hasSynced {
             hasSynced = true
             for waiter in syncWaiters { waiter.resume() }
             syncWaiters = []
+            resumeFirstListWaiters(with: nil)
         }
     }
 

@@ -57,3 +57,14 @@ public struct ClusterPullSecret: KnownResource, Equatable {
         }
     }
 }
+
+extension ClusterPullSecret {
+    /// The names under which this ClusterPullSecret may have secrets: its `spec.secretName` (or
+    /// the default) first, then earlier names its status says are not cleaned up yet.
+    public var secretNamesInUse: [String] {
+        let name = metadata.name ?? ""
+        var current = ClusterPullSecretPolicy.defaultSecretName(for: name)
+        if case .success(let spec) = decodedSpec(), let explicit = spec.secretName { current = explicit }
+        return [current] + (status?.secretNames ?? []).filter { $0 != current }
+    }
+}

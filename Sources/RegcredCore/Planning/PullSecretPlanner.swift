@@ -15,6 +15,8 @@ public struct DesiredPullSecret: Hashable, Sendable {
     public var serviceAccounts: ServiceAccountSelection
     /// The ClusterPullSecret is being deleted: remove what it wrote everywhere.
     public var isBeingDeleted: Bool
+    /// Earlier `spec.secretName`s whose secrets are still to be removed everywhere.
+    public var retiredSecretNames: [String]
     public let labels: [String: String]
     /// The digest of `content`, computed once per content rather than once per namespace.
     public private(set) var contentDigest: ContentDigest? {
@@ -25,8 +27,9 @@ public struct DesiredPullSecret: Hashable, Sendable {
 
     public init(
         owner: String, secretName: String, content: Data?, scope: NamespaceScope = NamespaceScope(),
-        serviceAccounts: ServiceAccountSelection = .default, isBeingDeleted: Bool = false
+        serviceAccounts: ServiceAccountSelection = .default, isBeingDeleted: Bool = false, retiredSecretNames: [String] = []
     ) {
+        self.retiredSecretNames = retiredSecretNames
         self.owner = owner
         self.secretName = secretName
         self.content = content

@@ -94,6 +94,14 @@ public enum StatusComputation {
         return status
     }
 
+    /// The status of a ClusterPullSecret whose secrets the controller may not read or write.
+    public static func forbidden(from previous: ClusterPullSecretStatus?, generation: Int64?, message: String, now: Date) -> ClusterPullSecretStatus {
+        var status = previous ?? ClusterPullSecretStatus()
+        status.observedGeneration = generation
+        status.setCondition("Ready", status: .false, reason: "Forbidden", message: message, generation: generation, now: now)
+        return status
+    }
+
     /// The status of a spec that cannot be served.
     public static func invalid(from previous: ClusterPullSecretStatus?, generation: Int64?, problem: InvalidSpec, now: Date) -> ClusterPullSecretStatus {
         var status = previous ?? ClusterPullSecretStatus()

@@ -2,6 +2,9 @@
 // what the planner and the refresh scheduler need, or every problem with its field path.
 
 public struct ClusterPullSecretPolicy: Hashable, Sendable {
+    /// The pull secret name when `spec.secretName` is not set.
+    public static func defaultSecretName(for clusterPullSecret: String) -> String { "regcred-\(clusterPullSecret)" }
+
     public var name: String
     public var registries: [String]
     public var secretName: String
@@ -49,7 +52,7 @@ public struct ClusterPullSecretPolicy: Hashable, Sendable {
             }
             verification = Verification(image: verify.image, policy: verify.policy ?? .block)
         }
-        let secretName = spec.secretName ?? "regcred-\(name)"
+        let secretName = spec.secretName ?? defaultSecretName(for: name)
         if let problem = KubernetesNames.subdomainProblem(secretName) {
             problems.append("spec.secretName: \"\(secretName)\" \(problem)")
         }

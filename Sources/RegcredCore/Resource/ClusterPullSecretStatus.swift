@@ -12,12 +12,17 @@ public struct ClusterPullSecretStatus: Codable, Hashable, Sendable {
     /// When credentials were last checked against the registries (`spec.verify`), and which.
     public var lastVerifiedTime: String?
     public var verifiedRegistries: [String]?
+    /// Every name under which this ClusterPullSecret may still have secrets: the current
+    /// `spec.secretName` and earlier ones not yet cleaned up everywhere. The controller watches
+    /// these names (and RBAC must grant them) until the old ones are gone.
+    public var secretNames: [String]?
 
     public init(
         observedGeneration: Int64? = nil, conditions: [StatusCondition]? = nil, namespaces: NamespaceCounts? = nil,
         lastSyncTime: String? = nil, expiresAt: String? = nil, lastRefreshTime: String? = nil,
-        lastVerifiedTime: String? = nil, verifiedRegistries: [String]? = nil
+        lastVerifiedTime: String? = nil, verifiedRegistries: [String]? = nil, secretNames: [String]? = nil
     ) {
+        self.secretNames = secretNames
         self.lastVerifiedTime = lastVerifiedTime
         self.verifiedRegistries = verifiedRegistries
         self.observedGeneration = observedGeneration
