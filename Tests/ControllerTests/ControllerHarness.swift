@@ -115,13 +115,16 @@ struct ControllerHarness {
     // MARK: running the controller
 
     /// `requestObserver` sees every request the controller's own client sends (verb, HTTP status).
+    /// `config` runs the controller as another identity (a service account's token).
     func withController(
-        logger given: Logger? = nil, requestObserver: (@Sendable (_ verb: String, _ status: Int) -> Void)? = nil,
+        logger given: Logger? = nil, config: ClientConfig? = nil,
+        requestObserver: (@Sendable (_ verb: String, _ status: Int) -> Void)? = nil,
         _ body: (PullSecretController) async throws -> Void
     ) async throws {
         var logger = given ?? Logger(label: "regcred.test")
         if given == nil { logger.logLevel = .warning }
-        let controllerClient = try requestObserver.map { try KubeClient(config: client.config, requestObserver: $0) } ?? client
+        let ownClient = config != nil || requestObserver != nil
+        let controllerClient = ownClient ? try KubeClient(config: config ?? client.config, requestObserver: requestObserver) : client
         let controller = PullSecretController(
             client: controllerClient, controllerNamespace: controllerNamespace, catalog: ProfileCatalog(), metrics: ControllerMetrics(),
             identity: "test", logger: logger)
@@ -133,7 +136,7 @@ struct ControllerHarness {
             await controller.queue.shutDown()
             informers.cancel()
             _ = await workers.value
-            if requestObserver != nil { try? await controllerClient.shutdown() }
+            if ownClient { try? await controllerClient.shutdown() }
         }
         do {
             try await body(controller)

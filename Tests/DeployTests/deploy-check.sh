@@ -97,19 +97,16 @@ UID = 65532
 # The controller's permissions, as (apiGroup, resource, verb, resourceNames). Changing RBAC means
 # changing this table too, deliberately: every permission here is explained in docs/deploy.md.
 CLUSTER_RULES = [
-    ("regcred.dev", "clusterpullsecrets", "get list watch update patch"),
-    ("regcred.dev", "clusterpullsecrets/status", "update patch"),
-    ("regcred.dev", "clusterpullsecrets/finalizers", "update"),
-    ("", "namespaces", "get list watch"),
-    ("", "serviceaccounts", "get list watch update patch"),
-    ("", "secrets", "list watch"),
+    ("regcred.dev", "clusterpullsecrets", "list watch update"),
+    ("regcred.dev", "clusterpullsecrets/status", "patch"),
+    ("", "namespaces", "list watch"),
+    ("", "serviceaccounts", "get list watch patch"),
     ("", "secrets", "create"),
-    ("", "secrets", "get update patch delete", "MANAGED"),
-    ("events.k8s.io", "events", "create patch"),
-    ("", "events", "create patch"),
+    ("", "secrets", "list watch patch delete", "MANAGED"),
+    ("events.k8s.io", "events", "create"),
 ]
 NAMESPACE_RULES = [
-    ("", "secrets", "get list watch"),
+    ("", "secrets", "list watch"),
     ("coordination.k8s.io", "leases", "get create update"),
 ]
 FORBIDDEN_VERBS = {"*", "escalate", "bind", "impersonate", "deletecollection"}
@@ -191,8 +188,10 @@ def cmd_chart_meta(chart_yaml, values_yaml):
                 problems.append(f"values.yaml has no {dotted}")
                 break
             node = node[part]
-    if values.get("managedSecretNames") != []:
-        problems.append("values.yaml: managedSecretNames must default to [] (unrestricted)")
+    if values.get("managedSecretNames") != ["regcred-ghcr"]:
+        problems.append("values.yaml: managedSecretNames must default to [regcred-ghcr] (the README's example, by name)")
+    if values.get("rbac", {}).get("secretAccess") != "names":
+        problems.append("values.yaml: rbac.secretAccess must default to names")
     problems_exit(problems)
 
 
@@ -360,16 +359,24 @@ def expected_tuples(table, managed):
     out = set()
     for row in table:
         group, resource, verbs = row[:3]
-        # rows marked MANAGED carry resourceNames when managedSecretNames is set
-        names = (tuple(sorted(managed)) or None) if len(row) > 3 else None
+        # rows marked MANAGED carry the managedSecretNames as resourceNames; "all" grants any
+        # name (rbac.secretAccess=all); no names grant nothing (empty resourceNames = any name)
+        names = None
+        if len(row) > 3:
+            if managed == "all":
+                names = None
+            elif not managed:
+                continue
+            else:
+                names = tuple(sorted(managed))
         for v in verbs.split():
             out.add((group, resource, v, names))
     return out
 
 
-def cmd_rbac(path, managed_json="[]", release_ns=NAMESPACE):
+def cmd_rbac(path, managed_json='["regcred-ghcr"]', release_ns=NAMESPACE):
     """No wildcards or escalation verbs, and exactly the permissions in the tables above."""
-    managed = json.loads(managed_json)
+    managed = "all" if managed_json == "all" else json.loads(managed_json)
     docs = load(path)
     problems = []
     for d in docs:
@@ -1222,8 +1229,16 @@ if [[ -n $renderer ]]; then
     fi
 
     if rendered managed-names regcred regcred-system '{"managedSecretNames": ["regcred-ghcr", "regcred-quay"]}'; then
-        check "render [managed-names]: get/update/patch/delete on secrets limited to those names" \
+        check "render [managed-names]: list/watch/patch/delete on secrets limited to those names" \
             py rbac "$work/render-managed-names.yaml" '["regcred-ghcr", "regcred-quay"]'
+    fi
+    if rendered no-names regcred regcred-system '{"managedSecretNames": []}'; then
+        check "render [no-names]: no secret verb but create (an empty resourceNames would mean any name)" \
+            py rbac "$work/render-no-names.yaml" '[]'
+    fi
+    if rendered all-names regcred regcred-system '{"rbac": {"secretAccess": "all"}}'; then
+        check "render [all-names]: the opt-in grants the secret verbs for any name" \
+            py rbac "$work/render-all-names.yaml" all
     fi
 
     if rendered other-release prod ops "{$monitoring_on, \"prometheusRule\": {\"enabled\": true, \"runbookBaseURL\": \"https://docs.example.com/deploy.md\", \"credentialExpiringSoon\": {\"thresholdHours\": 6, \"matchers\": \"clusterpullsecret!~\\\"ecr-.*\\\"\"}}}"; then
@@ -1237,7 +1252,7 @@ if [[ -n $renderer ]]; then
             "expr": {"RegcredControllerDown": "absent(up{job=\"prod-regcred-metrics\", namespace=\"ops\"} == 1)",
                      "RegcredCredentialExpiringSoon": "((regcred_credential_expiry_timestamp_seconds{clusterpullsecret!~\"ecr-.*\"} > 0) - time() < 6 * 3600) unless on(clusterpullsecret) (regcred_source_refresh_failing == 0)"}}'
         check "render [other-release]: RBAC binds the release's ServiceAccount in its namespace" \
-            py rbac "$f" '[]' ops
+            py rbac "$f" '["regcred-ghcr"]' ops
         check "render [other-release]: security context, probes, resources, ports and wiring" py workload "$f"
         check "render [other-release]: alerts have runbook_url from runbookBaseURL" \
             grep -q 'runbook_url: "https://docs.example.com/deploy.md#regcredcontrollerdown"' "$f"

@@ -33,7 +33,7 @@ public enum ControllerPermissions {
     /// `rbac.secretAccess: all`); otherwise only for those names.
     public static func clusterRules(secretNames: [String]?) -> [RBACRule] {
         let names = secretNames.map { Array(Set($0)).sorted() }
-        return [
+        let rules: [RBACRule] = [
             RBACRule(
                 apiGroups: ["regcred.dev"], resources: ["clusterpullsecrets"], verbs: ["list", "watch", "update"],
                 reason: "the ClusterPullSecret informer (list, watch) and adding or removing regcred's finalizer (update)"),
@@ -58,6 +58,24 @@ public enum ControllerPermissions {
                 apiGroups: ["events.k8s.io"], resources: ["events"], verbs: ["create"],
                 reason: "events about ClusterPullSecrets (they land in the default namespace: cluster-scoped objects)"),
         ]
+        // An empty resourceNames list means every name to RBAC: with no names, grant nothing.
+        return rules.filter { $0.resourceNames?.isEmpty != true }
+    }
+
+    /// ClusterPullSecret manifests (YAML or JSON, several per file); other kinds are skipped.
+    public static func clusterPullSecrets(inManifests text: String, file: String) throws -> [ClusterPullSecret] {
+        let documents: [JSONValue]
+        do { documents = try JSONValue.documents(in: text) } catch { throw PullSecretDocumentError.syntax("\(file): \(error)") }
+        var found: [ClusterPullSecret] = []
+        for document in documents {
+            let items = document["kind"]?.stringValue == "List" ? document["items"]?.arrayValue ?? [] : [document]
+            for item in items where item["kind"]?.stringValue == "ClusterPullSecret" {
+                do { found.append(try ClusterPullSecret(json: item)) } catch {
+                    throw PullSecretDocumentError.syntax("\(file): \(error)")
+                }
+            }
+        }
+        return found
     }
 
     /// Rules in the controller's own namespace.

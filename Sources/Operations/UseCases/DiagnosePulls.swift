@@ -69,7 +69,7 @@ public enum DiagnosePulls {
         var secrets: [String: ObservedPullSecret] = [:]
         var order: [String] = []
         for file in files {
-            for document in try documents(in: try file.readText(), file: file.description) {
+            for document in try Self.documents(in: try file.readText(), file: file.description) {
                 let kind = document["kind"]?.stringValue
                 let name = document["metadata"]?["name"]?.stringValue
                 switch kind {
@@ -136,29 +136,10 @@ public enum DiagnosePulls {
     /// The documents of a YAML stream (`---` separated) or one JSON document.
     static func documents(in text: String, file: String) throws(PullSecretDocumentError) -> [JSONValue] {
         do {
-            return try documents(in: text)
+            return try JSONValue.documents(in: text)
         } catch {
             throw .syntax("\(file): \(error)")
         }
-    }
-
-    private static func documents(in text: String) throws -> [JSONValue] {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        if trimmed.hasPrefix("{") { return [try JSONValue(parsing: Data(trimmed.utf8))] }
-        var documents: [JSONValue] = []
-        var current: [Substring] = []
-        func flush() throws {
-            let chunk = current.joined(separator: "\n")
-            current = []
-            guard !chunk.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return }
-            let value = try JSONValue(yaml: chunk)
-            if value != .null { documents.append(value) }
-        }
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            if line == "---" || line.hasPrefix("--- ") { try flush() } else { current.append(line) }
-        }
-        try flush()
-        return documents
     }
 
     private static func observedSecret(_ manifest: JSONValue, file: String) -> ObservedPullSecret {
