@@ -23,11 +23,11 @@ public final class PullSecretController: Sendable {
     /// cache, so a source reads only Secrets in the controller's own namespace.
     public init(
         client: KubeClient, controllerNamespace: String, catalog: ProfileCatalog, metrics: ControllerMetrics,
-        identity: String, recordEvents: Bool = true, sources: SourceContext? = nil,
+        identity: String, selector: LabelQuery? = nil, recordEvents: Bool = true, sources: SourceContext? = nil,
         tokenRetry: TokenRetryPolicy = TokenRetryPolicy(),
         makeSource: CredentialRefresher.SourceFactory? = nil, verifier: (any RegistryVerifying)? = nil, logger: Logger
     ) {
-        let caches = ClusterCaches(client: client, controllerNamespace: controllerNamespace)
+        let caches = ClusterCaches(client: client, controllerNamespace: controllerNamespace, selector: selector)
         self.caches = caches
         self.metrics = metrics
         self.controllerNamespace = controllerNamespace
@@ -95,6 +95,50 @@ public final class PullSecretController: Sendable {
             && old.metadata.finalizers == new.metadata.finalizers
     }
 
+    /// How often a ClusterPullSecret reported Forbidden is looked at again.
+    static let forbiddenRecheck: Duration = .seconds(30)
+
+    /// Runs the whole controller around `body`, the one way every caller does it (tests,
+    /// benchmarks, the demo): handlers registered, informers started and synced, `workers`
+    /// workers running; afterwards, also when `body` throws, the queue is shut down, the workers
+    /// finish and the informers stop.
+    public func running<Result: Sendable>(workers: Int, _ body: () async throws -> Result) async throws -> Result {
+        await registerHandlers()
+        let informers = Task { await runInformers() }
+        await caches.waitUntilSynced()
+        let workerTask = Task { await runWorkers(workers) }
+        func stop() async {
+            await queue.shutDown()
+            _ = await workerTask.value
+            informers.cancel()
+            _ = await informers.value
+        }
+        do {
+            let result = try await body()
+            await stop()
+            return result
+        } catch {
+            await stop()
+            throw error
+        }
+    }
+
+    /// Informers started and synced around `body`, no workers: one-off passes (`sync --once`).
+    public func withSyncedCaches<Result: Sendable>(_ body: () async throws -> Result) async throws -> Result {
+        let informers = Task { await runInformers() }
+        await caches.waitUntilSynced()
+        do {
+            let result = try await body()
+            informers.cancel()
+            _ = await informers.value
+            return result
+        } catch {
+            informers.cancel()
+            _ = await informers.value
+            throw error
+        }
+    }
+
     public func runInformers() async {
         await caches.run()
     }
@@ -131,6 +175,11 @@ public final class PullSecretController: Sendable {
                 case .recheck(let delay, _):
                     await queue.forget(name)
                     await queue.add(name, after: delay)
+                case .forbidden:
+                    // A fixed RBAC rule shows only as a successful list: look again now and then.
+                    succeeded = false
+                    await queue.forget(name)
+                    await queue.add(name, after: Self.forbiddenRecheck)
                 }
             } catch {
                 succeeded = false

@@ -13,8 +13,10 @@ public struct ClusterCaches: Sendable {
     public let managedSecrets: ManagedSecretCache
     public let sourceSecrets: Informer<Secret, Secret>
 
-    public init(client: KubeClient, controllerNamespace: String) {
-        clusterPullSecrets = Informer(client.resource(ClusterPullSecret.self))
+    /// `selector` limits the controller to the ClusterPullSecrets it matches (several controller
+    /// deployments can split a large cluster; each test scopes its own controller).
+    public init(client: KubeClient, controllerNamespace: String, selector: LabelQuery? = nil) {
+        clusterPullSecrets = Informer(client.resource(ClusterPullSecret.self), labelSelector: selector.flatMap { $0.isEmpty ? nil : $0 })
         namespaces = Informer(client.resource(Namespace.self), transform: CachedNamespace.init)
         serviceAccounts = Informer(client.resourceInAllNamespaces(ServiceAccount.self), transform: CachedServiceAccount.init)
         managedSecrets = ManagedSecretCache(client: client)

@@ -46,6 +46,8 @@ public struct PullSecretReconciler: Sendable {
         case retry(SyncResult, streaks: [String: Int])
         /// Done for now, but look again after this long (credentials held back by verification).
         case recheck(after: Duration, SyncResult)
+        /// RBAC does not grant these secret names: nothing was written; look again later.
+        case forbidden(names: [String])
     }
 
     /// One pass over `scope`. A pass over some namespaces becomes a full pass when the desired
@@ -250,7 +252,7 @@ public struct PullSecretReconciler: Sendable {
         try await writeStatus(resource, StatusComputation.forbidden(
             from: resource.status, generation: resource.metadata.generation, message: message, now: now))
         await events.record(on: resource, type: .warning, reason: "Forbidden", note: message)
-        return .recheck(after: .seconds(30), SyncResult())
+        return .forbidden(names: forbidden)
     }
 
     /// The names under which this owner still has secrets: the current one, and earlier ones

@@ -42,6 +42,7 @@ struct ControllerCommand: AsyncParsableCommand {
     @Option(name: .long, help: "ClusterPullSecrets reconciled at once.")
     var workers = 4
 
+    @OptionGroup var scope: SelectorOptions
     @OptionGroup var kube: KubeOptions
     @OptionGroup var rate: APIRateOptions
     @OptionGroup var profiles: ProfileFileOptions
@@ -63,11 +64,9 @@ struct ControllerCommand: AsyncParsableCommand {
         let identity = ControllerDefaults.identity()
         let metrics = ControllerMetrics()
         // spec.verify: one prober for the process, so handshakes reuse connections.
-        let prober = try RegistryProber()
-        defer { Task { await prober.shutdown() } }
-        try await rate.connection(kube).withClient(requestObserver: { metrics.recordAPIRequest(verb: $0, code: $1) }) { client in
+        try await RegistryProber.with { prober in try await rate.connection(kube).withClient(requestObserver: { metrics.recordAPIRequest(verb: $0, code: $1) }) { client in
             let controller = PullSecretController(
-                client: client, controllerNamespace: namespace, catalog: catalog, metrics: metrics, identity: identity,
+                client: client, controllerNamespace: namespace, catalog: catalog, metrics: metrics, identity: identity, selector: try scope.query(),
                 tokenRetry: TokenRetryPolicy.fromEnvironment(ProcessInfo.processInfo.environment).policy,
                 verifier: ProbeVerifier(prober: prober), logger: logger)
             let elector = leaderElect
@@ -84,6 +83,6 @@ struct ControllerCommand: AsyncParsableCommand {
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             logger.info("starting", metadata: ["namespace": "\(namespace)", "identity": "\(identity)", "leaderElect": "\(leaderElect)"])
             try await group.run()
-        }
+        } }
     }
 }

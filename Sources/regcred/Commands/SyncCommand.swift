@@ -19,6 +19,7 @@ struct SyncCommand: AsyncParsableCommand {
     @Option(name: .customLong("controller-namespace"), help: "Where source secrets live (default: $POD_NAMESPACE, else regcred-system).")
     var controllerNamespace: String?
 
+    @OptionGroup var scope: SelectorOptions
     @OptionGroup var kube: KubeOptions
     @OptionGroup var rate: APIRateOptions
     @OptionGroup var profiles: ProfileFileOptions
@@ -30,16 +31,11 @@ struct SyncCommand: AsyncParsableCommand {
     func run() async throws {
         let catalog = try ProfileCatalogLoader.load(explicitPath: profiles.path)
         let namespace = controllerNamespace ?? ControllerDefaults.namespace()
-        let prober = try RegistryProber()
-        defer { Task { await prober.shutdown() } }
-        let failed = try await rate.connection(kube).withClient { client in
+        let failed = try await RegistryProber.with { prober in try await rate.connection(kube).withClient { client in
             let controller = PullSecretController(
                 client: client, controllerNamespace: namespace, catalog: catalog, metrics: ControllerMetrics(),
-                identity: ControllerDefaults.identity(), verifier: ProbeVerifier(prober: prober), logger: Logger(label: "regcred.sync"))
-            let informers = Task { await controller.runInformers() }
-            defer { informers.cancel() }
-            await controller.caches.waitUntilSynced()
-            let results = await controller.syncOnce()
+                identity: ControllerDefaults.identity(), selector: try scope.query(), verifier: ProbeVerifier(prober: prober), logger: Logger(label: "regcred.sync"))
+            let results = try await controller.withSyncedCaches { await controller.syncOnce() }
             var table = TextTable(headers: ["CLUSTERPULLSECRET", "TARGETED", "SYNCED", "FAILED", "WRITES"])
             var failed = 0
             for (name, outcome) in results {
@@ -52,6 +48,9 @@ struct SyncCommand: AsyncParsableCommand {
                     // Credentials failed verification (spec.verify): a CI job should see that.
                     failed += result.failures.count + 1
                     table.append([name, "\(result.targeted)", "\(result.synced)", "verification failed", "-"])
+                case .success(.forbidden(let names)):
+                    failed += 1
+                    table.append([name, "-", "-", "forbidden: \(names.joined(separator: ","))", "-"])
                 case .success:
                     table.append([name, "-", "-", "-", "-"])
                 case .failure(let error):
@@ -61,7 +60,7 @@ struct SyncCommand: AsyncParsableCommand {
             }
             Terminal.write(table.rendered())
             return failed
-        }
+        } }
         if failed > 0 { throw CheckFailed("\(failed) namespaces failed; see `regcred status`") }
     }
 }
