@@ -122,6 +122,18 @@ struct CredentialProviderTests {
         #expect(!message.contains("spec.") && !message.contains("credentialsSecretRef"), "\(message)")
     }
 
+    @Test("flags that serve no registry are a usage error, not an empty answer for every image", arguments: [
+        ["--source", "ecr"], ["--source", "gcp", "--gcp-workload-identity"],
+    ])
+    func servesNoRegistry(arguments: [String]) async throws {
+        let exchange = try await TemporaryDirectory.with { directory in
+            try await Self.exec(arguments, image: "gcr.io/project/app", environment: [:], in: directory)
+        }
+        #expect(exchange.outcome.status == 64, "\(exchange.outcome.summary)")
+        #expect(exchange.outcome.standardOutput.isEmpty)
+        #expect(exchange.outcome.standardError.contains("--region") && exchange.outcome.standardError.contains("--registry"))
+    }
+
     // MARK: GCP
 
     @Test("GCP through the metadata server: the --registry host gets the token for half its lifetime; gcr.io gets 0s without a call")

@@ -141,6 +141,8 @@ extension KubeletCredentialProvider {
         _ requestData: Data, spec: CredentialSourceSpec, registries: [String], timeout: Duration, secrets: @escaping SourceSecrets,
         settings: SourceSettings, environment: [String: String] = ProcessInfo.processInfo.environment
     ) async throws -> Data {
+        let served = ServedRegistries(spec.registryPatterns + registries)
+        guard !served.patterns.isEmpty else { throw CredentialProviderError.servesNoRegistry }
         let request = try parseRequest(requestData)
         var configuration = HTTPClient.Configuration.singletonConfiguration
         configuration.connectionPool.retryConnectionEstablishment = false
@@ -150,7 +152,7 @@ extension KubeletCredentialProvider {
         let result: Result<Data, any Error>
         do {
             result = .success(try await answer(
-                request, served: ServedRegistries(spec.registryPatterns + registries), registries: registries, timeout: timeout,
+                request, served: served, registries: registries, timeout: timeout,
                 now: Date.init, mint: { try await MintCredential.fetch(spec, context: context) }))
         } catch {
             result = .failure(error)
@@ -170,11 +172,14 @@ public enum CredentialProviderError: UserFacingError, Equatable {
     case expiredToken(expiresAt: Date, now: Date)
     /// The provider did not answer within the plugin's time budget.
     case timedOut(Duration)
+    /// The flags name no registry, so every image would be answered with nothing.
+    case servesNoRegistry
 
     public var kind: FailureKind {
         switch self {
         case .malformedRequest: .invalidInput
         case .expiredToken, .timedOut: .unavailable
+        case .servesNoRegistry: .usage
         }
     }
 
@@ -184,6 +189,8 @@ public enum CredentialProviderError: UserFacingError, Equatable {
             "credential provider request: \(detail)"
         case .expiredToken(let expiresAt, let now):
             "the provider answered a token that expired at \(RFC3339.format(expiresAt)) (now \(RFC3339.format(now))); check the node's clock and the provider; the kubelet pulls without these credentials and asks again at the next pull"
+        case .servesNoRegistry:
+            "the flags name no registry to serve: give ecr at least one --region (or --ecr-public), gcp one --registry per host it serves"
         case .timedOut(let timeout):
             "the provider did not answer within \(Self.seconds(timeout)) (--timeout); the kubelet pulls without these credentials and asks again at the next pull"
         }
