@@ -37,7 +37,7 @@ struct CredentialProviderCommand: AsyncParsableCommand {
     var registry: [String] = []
 
     @Option(name: .long, help: ArgumentHelp("Seconds the provider gets to answer, all calls included; the kubelet waits meanwhile.", valueName: "seconds"))
-    var timeout: Double = 5
+    var timeout: Double = 2.5
 
     func validate() throws {
         guard tokenSource.source != nil else { throw ValidationError("pass --source ecr|gcp|acr|github-app and its flags") }
