@@ -233,6 +233,41 @@ struct CredentialProviderTests {
         #expect(exchange.outcome.standardOutput.isEmpty && exchange.outcome.standardErrorLines.count == 1)
     }
 
+    // MARK: ACR (its token exchange goes to the registry host itself, so only what needs no registry is run here)
+
+    static func acrArguments(secretFile: String) -> [String] {
+        ["--source", "acr", "--acr-registry", "example.azurecr.io", "--tenant-id", "tenant", "--client-id", "client", "--client-secret-file", secretFile]
+    }
+
+    @Test("ACR: an image of another registry gets 0s and Entra ID is not called")
+    func acrNotServed() async throws {
+        let (exchange, calls) = try await TemporaryDirectory.with { directory in
+            let entra = try await ProviderStandInProcess.start(in: directory)
+            let secret = try directory.write("client-secret\n", to: "client-secret")
+            let exchange = try await Self.exec(
+                Self.acrArguments(secretFile: secret), image: "other.azurecr.io/app", environment: ["AZURE_AUTHORITY_HOST": entra.baseURL],
+                in: directory)
+            await entra.stop()
+            return (exchange, entra.requests)
+        }
+        let response = try #require(exchange.response, "\(exchange.outcome.summary)")
+        #expect(response.auth.isEmpty && response.cacheDuration == .zero)
+        #expect(calls.isEmpty, "\(calls)")
+    }
+
+    @Test("ACR with Entra ID unreachable: exit 69 with one line on standard error, no secret in it")
+    func acrDown() async throws {
+        let exchange = try await TemporaryDirectory.with { directory in
+            let secret = try directory.write("client-secret-value\n", to: "client-secret")
+            return try await Self.exec(
+                Self.acrArguments(secretFile: secret), image: "example.azurecr.io/app", environment: ["AZURE_AUTHORITY_HOST": "http://127.0.0.1:1"],
+                in: directory)
+        }
+        #expect(exchange.outcome.status == 69, "\(exchange.outcome.summary)")
+        #expect(exchange.outcome.standardOutput.isEmpty && exchange.outcome.standardErrorLines.count == 1)
+        #expect(!exchange.outcome.standardError.contains("client-secret-value"))
+    }
+
     // MARK: the checker itself
 
     @Test("the response checker parses durations as Go's time.ParseDuration does", arguments: [
