@@ -134,6 +134,15 @@ struct CredentialProviderTests {
         #expect(exchange.outcome.standardError.contains("--region") && exchange.outcome.standardError.contains("--registry"))
     }
 
+    @Test("flags the source refuses are a usage error for every image, not a 0s answer for images of a region that does not exist")
+    func refusedFlags() async throws {
+        let exchange = try await TemporaryDirectory.with { directory in
+            try await Self.exec(["--source", "ecr", "--region", "useast1"], image: "gcr.io/project/app", environment: [:], in: directory)
+        }
+        #expect(exchange.outcome.status == 64, "\(exchange.outcome.summary)")
+        #expect(exchange.outcome.standardOutput.isEmpty && exchange.outcome.standardError.contains("\"useast1\" is not an AWS region name"))
+    }
+
     // MARK: GCP
 
     @Test("GCP through the metadata server: the --registry host gets the token for half its lifetime; gcr.io gets 0s without a call")

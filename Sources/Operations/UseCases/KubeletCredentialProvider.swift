@@ -143,6 +143,10 @@ extension KubeletCredentialProvider {
     ) async throws -> Data {
         let served = ServedRegistries(spec.registryPatterns + registries)
         guard !served.patterns.isEmpty else { throw CredentialProviderError.servesNoRegistry }
+        // Flags the source refuses would otherwise surface only for served images, and a bad region
+        // would serve none: every image answered 0s, nothing logged.
+        let problems = spec.problems
+        guard problems.isEmpty else { throw SourceFlagsError(problems: problems) }
         let request = try parseRequest(requestData)
         var configuration = HTTPClient.Configuration.singletonConfiguration
         configuration.connectionPool.retryConnectionEstablishment = false
