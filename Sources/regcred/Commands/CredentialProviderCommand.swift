@@ -10,16 +10,17 @@ struct CredentialProviderCommand: AsyncParsableCommand {
         commandName: "credential-provider",
         abstract: "Act as a kubelet image credential provider plugin for a token source.",
         discussion: """
-            Reads a CredentialProviderRequest (credentialprovider.kubelet.k8s.io/v1, v1beta1 or
-            v1alpha1) on standard input. For an image of a registry the source serves (ecr: the
-            --region regions, and the --registry-id accounts if given; acr: --acr-registry;
-            github-app: ghcr.io; and every --registry host), it mints a token with --source (as
-            `regcred create --source` does) and answers the matching entries, cacheKeyType Registry
-            and cacheDuration half the token's remaining lifetime. Any other image gets an empty
-            auth with cacheDuration 0s and no provider call, so the kubelet caches nothing.
-            The provider gets one attempt within --timeout; errors (also a token that is already
-            expired) go to standard error with a non-zero exit, which the kubelet logs and does not
-            cache. Configure it with a kubelet CredentialProviderConfig (docs/credential-provider.md):
+            Reads a CredentialProviderRequest (credentialprovider.kubelet.k8s.io/v1, v1beta1 or v1alpha1) on standard input. \
+            For an image of a registry the flags serve (ecr: the --region regions, only the --registry-id accounts if given; \
+            acr: --acr-registry; github-app: ghcr.io; any source: each --registry host) it mints a token with --source, as \
+            `regcred create --source` does, and answers the matching entries with cacheKeyType Registry and cacheDuration \
+            half the token's remaining lifetime. Any other image gets an empty auth with cacheDuration 0s and no provider \
+            call, so the kubelet caches nothing.
+
+            The provider gets one attempt within --timeout. Errors, a token that is already expired among them, go to \
+            standard error with a non-zero exit; the kubelet logs them and does not cache them.
+
+            Configure it with a kubelet CredentialProviderConfig (docs/credential-provider.md):
               providers:
                 - name: regcred
                   apiVersion: credentialprovider.kubelet.k8s.io/v1
