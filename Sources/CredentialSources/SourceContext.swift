@@ -12,12 +12,14 @@ public struct SourceContext: Sendable {
     public var readFile: @Sendable (String) throws -> Data
     /// Per-request timeout for provider calls.
     public var timeout: Duration
+    /// Where the source's settings come from, so that errors name the field, flag or file to change.
+    public var settings: SourceSettings
 
     public init(
         http: HTTPClient, environment: [String: String] = ProcessInfo.processInfo.environment,
         secrets: @escaping SourceSecrets = { _ in nil }, now: @escaping @Sendable () -> Date = Date.init,
         readFile: @escaping @Sendable (String) throws -> Data = { try Data(contentsOf: URL(fileURLWithPath: $0)) },
-        timeout: Duration = .seconds(20)
+        timeout: Duration = .seconds(20), settings: SourceSettings = .clusterPullSecret
     ) {
         self.http = http
         self.environment = environment
@@ -25,5 +27,6 @@ public struct SourceContext: Sendable {
         self.now = now
         self.readFile = readFile
         self.timeout = timeout
+        self.settings = settings
     }
 }

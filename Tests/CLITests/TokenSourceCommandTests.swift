@@ -1,6 +1,6 @@
-// `create --source` and `credential-provider` end to end: the built binary mints an ECR token
-// from moto_server on 127.0.0.1 (SigV4-signed, credentials from the environment, as the AWS chain
-// reads them) and prints a pull secret or a kubelet CredentialProviderResponse.
+// `create --source` end to end: the built binary mints an ECR token from moto_server on 127.0.0.1
+// (SigV4-signed, credentials from the environment, as the AWS chain reads them) and prints a pull
+// secret. `credential-provider` has its own tests (CredentialProviderTests).
 import Foundation
 import TestPeers
 import Testing
@@ -73,25 +73,6 @@ struct TokenSourceCommandTests {
         #expect(auths.keys.sorted().count == 2)
         #expect(auths.keys.allSatisfy { $0.contains(".dkr.ecr.") && ($0.hasSuffix("us-east-1.amazonaws.com") || $0.hasSuffix("eu-west-1.amazonaws.com")) })
         #expect(!outcome.standardOutput.contains("cli-test-secret-key") && !outcome.standardError.contains("cli-test-secret-key"))
-    }
-
-    @Test("credential-provider answers a kubelet request for an ECR image with the matching entry")
-    func credentialProvider() async throws {
-        let moto = try await MotoProcess.start()
-        // moto's registry host for the default account.
-        let image = "123456789012.dkr.ecr.us-east-1.amazonaws.com/team/app:v1"
-        let request = #"{"apiVersion":"credentialprovider.kubelet.k8s.io/v1","kind":"CredentialProviderRequest","image":"\#(image)"}"#
-        let outcome = try await TemporaryDirectory.with { directory in
-            try await RegcredProcess(in: directory).run(
-                ["credential-provider", "--source", "ecr", "--region", "us-east-1"], standardInput: request, environment: Self.environment(moto))
-        }
-        await moto.stop()
-        #expect(outcome.status == 0, "\(outcome.summary)")
-        let response = try #require(try JSONSerialization.jsonObject(with: outcome.standardOutputData) as? [String: Any])
-        #expect(response["kind"] as? String == "CredentialProviderResponse")
-        #expect(response["cacheKeyType"] as? String == "Registry")
-        let auth = try #require(response["auth"] as? [String: [String: String]])
-        #expect(auth["123456789012.dkr.ecr.us-east-1.amazonaws.com"]?["username"] == "AWS", "\(outcome.standardOutput)")
     }
 
     @Test("without AWS credentials: a one-line error naming what to set, exit 64, nothing printed")

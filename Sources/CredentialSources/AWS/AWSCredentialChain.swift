@@ -37,9 +37,10 @@ public struct AWSCredentialChain: Sendable {
                 imdsProblem = error.message
             }
         }
+        let secretAlternative = context.settings.name(ofField: "ecr.credentialsSecretRef").map { ", or set \($0)" } ?? ""
         throw CredentialSourceError(
             .misconfigured, provider: "aws",
-            "no AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run with IRSA (AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN) or EKS Pod Identity, or configure a profile in ~/.aws/credentials (AWS_PROFILE), or set spec.source.ecr.credentialsSecretRef; the EC2 metadata service: \(imdsProblem)"
+            "no AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in \(context.settings.environment), or run with IRSA (AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN) or EKS Pod Identity, or configure a profile in ~/.aws/credentials (AWS_PROFILE)\(secretAlternative); the EC2 metadata service: \(imdsProblem)"
         )
     }
 
@@ -181,7 +182,7 @@ public struct AWSCredentialChain: Sendable {
         throw CredentialSourceError(
             .misconfigured, provider: "aws",
             known
-                ? "\(Link.sharedFiles.rawValue): profile \(explicitProfile) has no aws_access_key_id and aws_secret_access_key (role_arn, sso and credential_process profiles are not supported; use spec.source.ecr.roleArn)"
+                ? "\(Link.sharedFiles.rawValue): profile \(explicitProfile) has no aws_access_key_id and aws_secret_access_key (role_arn, sso and credential_process profiles are not supported; use \(context.settings.name(ofField: "ecr.roleArn") ?? "a role ARN"))"
                 : "\(Link.sharedFiles.rawValue): AWS_PROFILE names \(explicitProfile), which is in neither \(credentialsPath) nor \(configPath)")
     }
 

@@ -30,7 +30,10 @@ public struct ECRTokenSource: CredentialSource {
     public func fetch() async throws(CredentialSourceError) -> CredentialMaterial {
         let regions = spec.regions ?? []
         guard !regions.isEmpty || spec.public == true else {
-            throw CredentialSourceError(.misconfigured, provider: "ecr", "name at least one region in spec.source.ecr.regions, or set public: true")
+            let settings = context.settings
+            throw CredentialSourceError(
+                .misconfigured, provider: "ecr",
+                "name at least one region (\(settings.name(ofField: "ecr.regions") ?? "regions")) or ask for ECR Public (\(settings.name(ofField: "ecr.public") ?? "public"))")
         }
         let credentials = try await awsCredentials()
         let results = await withTaskGroup(of: Result<[Credential], CredentialSourceError>.self) { group in

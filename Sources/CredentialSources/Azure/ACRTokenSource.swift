@@ -71,7 +71,7 @@ public struct ACRTokenSource: CredentialSource {
         }
         let secret = try await ref.text(
             defaultKey: Self.defaultSecretKey, holding: "the service principal's client secret", provider: Self.provider,
-            from: context.secrets
+            in: context
         ).trimmingCharacters(in: .whitespacesAndNewlines)
         let token = try await entraToken(
             tenant: tenant,

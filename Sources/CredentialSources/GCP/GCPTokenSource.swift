@@ -24,7 +24,7 @@ public struct GCPTokenSource: CredentialSource {
     }
 
     public var summary: String {
-        if let ref = spec.serviceAccountKeySecretRef { return "gcp service-account key in \(ref.label(defaultKey: Self.defaultKeyName))" }
+        if let ref = spec.serviceAccountKeySecretRef { return "gcp service-account key in \(ref.origin(defaultKey: Self.defaultKeyName, settings: context.settings))" }
         return "gcp metadata server \(metadataBase) (workload identity)"
     }
 
@@ -42,9 +42,9 @@ public struct GCPTokenSource: CredentialSource {
     // MARK: service-account key
 
     func tokenFromKey(_ ref: SecretKeyReference) async throws(CredentialSourceError) -> (String, Date?) {
-        let origin = ref.label(defaultKey: Self.defaultKeyName)
+        let origin = ref.origin(defaultKey: Self.defaultKeyName, settings: context.settings)
         let text = try await ref.text(
-            defaultKey: Self.defaultKeyName, holding: "a service-account key (JSON)", provider: Self.provider, from: context.secrets)
+            defaultKey: Self.defaultKeyName, holding: "a service-account key (JSON)", provider: Self.provider, in: context)
         let key = try GCPServiceAccountKey(parsing: text, origin: origin)
         let signer: RS256JWTSigner
         do { signer = try RS256JWTSigner(pem: key.privateKeyPEM) } catch {

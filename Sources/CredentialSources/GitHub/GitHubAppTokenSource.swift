@@ -35,9 +35,9 @@ public struct GitHubAppTokenSource: CredentialSource {
 
     public func fetch() async throws(CredentialSourceError) -> CredentialMaterial {
         let ref = spec.privateKeySecretRef
-        let origin = ref.label(defaultKey: Self.defaultKeyName)
+        let origin = ref.origin(defaultKey: Self.defaultKeyName, settings: context.settings)
         let pem = try await ref.text(
-            defaultKey: Self.defaultKeyName, holding: "the GitHub App's private key (PEM)", provider: Self.provider, from: context.secrets)
+            defaultKey: Self.defaultKeyName, holding: "the GitHub App's private key (PEM)", provider: Self.provider, in: context)
         let now = context.now()
         let seconds = Int64(now.timeIntervalSince1970.rounded(.down))
         let jwt: String
