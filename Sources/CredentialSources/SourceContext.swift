@@ -30,3 +30,14 @@ public struct SourceContext: Sendable {
         self.settings = settings
     }
 }
+
+extension SourceContext {
+    /// Environment that points every provider's instance-metadata default at a closed loopback
+    /// port (AWS IMDS off, GCE metadata host, Azure IMDS host), for processes that must never
+    /// reach a link-local or cloud address: tests, benchmarks, the demo.
+    public static let metadataDisabledEnvironment: [String: String] = [
+        "AWS_EC2_METADATA_DISABLED": "true",
+        "GCE_METADATA_HOST": "127.0.0.1:1",
+        "AZURE_POD_IDENTITY_AUTHORITY_HOST": "http://127.0.0.1:1",
+    ]
+}

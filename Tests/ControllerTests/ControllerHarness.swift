@@ -2,6 +2,7 @@
 // installed; everything the test creates is uniquely named and removed), else an in-process
 // KubeSandbox. The controller under test runs in-process against it through a kubeconfig.
 import Controller
+import CredentialSources
 import Foundation
 import KubeSandbox
 import KubernetesClient
@@ -17,6 +18,10 @@ struct ControllerHarness {
     let id: String
     let controllerNamespace: String
     var selector: RegcredCore.LabelSelector { RegcredCore.LabelSelector(matchLabels: ["regcred-e2e": id]) }
+    /// On every ClusterPullSecret the test creates: its controller serves only those (`--selector`),
+    /// so tests sharing one real cluster never reconcile each other's.
+    var clusterPullSecretLabels: [String: String] { ["regcred-e2e": id] }
+    var clusterPullSecretSelector: LabelQuery { LabelQuery(matchLabels: clusterPullSecretLabels) }
 
     static var e2eKubeconfig: String? {
         ProcessInfo.processInfo.environment["REGCRED_E2E_KUBECONFIG"].flatMap { $0.isEmpty ? nil : $0 }
@@ -108,7 +113,8 @@ struct ControllerHarness {
             registries: registries, source: CredentialSourceSpec(static: StaticSourceSpec(secretRef: LocalSecretReference(name: "registry-token"))),
             secretName: secretName, namespaces: NamespacesSpec(selector: selector, exclude: exclude.map { "\(id)-\($0)" }),
             serviceAccounts: serviceAccounts)
-        _ = try await client.resource(ClusterPullSecret.self).create(ClusterPullSecret(metadata: ObjectMeta(name: name), spec: spec))
+        _ = try await client.resource(ClusterPullSecret.self).create(
+            ClusterPullSecret(metadata: ObjectMeta(name: name, labels: clusterPullSecretLabels), spec: spec))
         return name
     }
 
@@ -127,24 +133,22 @@ struct ControllerHarness {
         let controllerClient = ownClient ? try KubeClient(config: config ?? client.config, requestObserver: requestObserver) : client
         let controller = PullSecretController(
             client: controllerClient, controllerNamespace: controllerNamespace, catalog: ProfileCatalog(), metrics: ControllerMetrics(),
-            identity: "test", logger: logger)
-        await controller.registerHandlers()
-        let informers = Task { await controller.runInformers() }
-        await controller.caches.waitUntilSynced()
-        let workers = Task { await controller.runWorkers(2) }
-        func stop() async {
-            await controller.queue.shutDown()
-            informers.cancel()
-            _ = await workers.value
-            if ownClient { try? await controllerClient.shutdown() }
-        }
+            identity: "test", selector: clusterPullSecretSelector, sources: Self.sourceContext, logger: logger)
         do {
-            try await body(controller)
+            try await controller.running(workers: 2) { try await body(controller) }
         } catch {
-            await stop()
+            if ownClient { try? await controllerClient.shutdown() }
             throw error
         }
-        await stop()
+        if ownClient { try? await controllerClient.shutdown() }
+    }
+
+    /// Credential sources for test controllers: provider defaults that would leave the machine
+    /// (instance metadata for AWS, GCP, Azure) point at a closed loopback port instead.
+    static var sourceContext: SourceContext {
+        var environment = ProcessInfo.processInfo.environment
+        for (name, value) in SourceContext.metadataDisabledEnvironment { environment[name] = value }
+        return SourceContext(http: .shared, environment: environment)
     }
 
     // MARK: reading

@@ -23,7 +23,7 @@ struct LeaderElectionEndToEndTests {
         logger.logLevel = .error
         let controller = PullSecretController(
             client: cluster.client, controllerNamespace: cluster.controllerNamespace, catalog: ProfileCatalog(),
-            metrics: ControllerMetrics(), identity: identity, logger: logger)
+            metrics: ControllerMetrics(), identity: identity, selector: cluster.clusterPullSecretSelector, logger: logger)
         let elector = LeaseElector(
             client: cluster.client,
             config: LeaderElectionConfig(

@@ -24,7 +24,7 @@ struct ScopedPassTests {
             logger.logLevel = .warning
             let controller = PullSecretController(
                 client: cluster.client, controllerNamespace: cluster.controllerNamespace, catalog: ProfileCatalog(),
-                metrics: ControllerMetrics(), identity: "test", recordEvents: false, logger: logger)
+                metrics: ControllerMetrics(), identity: "test", selector: cluster.clusterPullSecretSelector, recordEvents: false, logger: logger)
             await controller.registerHandlers()  // events queue work no worker takes; only the calls below reconcile
             let informers = Task { await controller.runInformers() }
             defer { informers.cancel() }

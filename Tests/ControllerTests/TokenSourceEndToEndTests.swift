@@ -49,7 +49,7 @@ struct TokenSourceEndToEndTests {
         let spec = ClusterPullSecretSpec(
             source: CredentialSourceSpec(ecr: ECRSourceSpec(regions: ["us-east-1"])), secretName: "regcred-ecr",
             namespaces: NamespacesSpec(selector: cluster.selector), refresh: RefreshSpec(before: before))
-        _ = try await cluster.client.resource(ClusterPullSecret.self).create(ClusterPullSecret(metadata: ObjectMeta(name: name), spec: spec))
+        _ = try await cluster.client.resource(ClusterPullSecret.self).create(ClusterPullSecret(metadata: ObjectMeta(name: name, labels: cluster.clusterPullSecretLabels), spec: spec))
         return name
     }
 
@@ -68,22 +68,9 @@ struct TokenSourceEndToEndTests {
         if logger == nil { log.logLevel = .warning }
         let controller = PullSecretController(
             client: cluster.client, controllerNamespace: cluster.controllerNamespace, catalog: ProfileCatalog(),
-            metrics: ControllerMetrics(), identity: "test", tokenRetry: retry,
+            metrics: ControllerMetrics(), identity: "test", selector: cluster.clusterPullSecretSelector, tokenRetry: retry,
             makeSource: { _, _ in FakeTokenSource(provider: provider) }, logger: log)
-        await controller.registerHandlers()
-        let informers = Task { await controller.runInformers() }
-        await controller.caches.waitUntilSynced()
-        let workers = Task { await controller.runWorkers(2) }
-        defer { informers.cancel() }
-        do {
-            try await body(controller)
-        } catch {
-            await controller.queue.shutDown()
-            _ = await workers.value
-            throw error
-        }
-        await controller.queue.shutDown()
-        _ = await workers.value
+        try await controller.running(workers: 2) { try await body(controller) }
     }
 
     @Test("one provider call serves every namespace, including ones created later")
@@ -197,31 +184,27 @@ struct ECRControllerEndToEndTests {
             let spec = ClusterPullSecretSpec(
                 source: CredentialSourceSpec(ecr: ECRSourceSpec(regions: ["us-east-1"], endpoint: ecr.endpoint)),
                 secretName: "regcred-ecr", namespaces: NamespacesSpec(selector: cluster.selector))
-            _ = try await cluster.client.resource(ClusterPullSecret.self).create(ClusterPullSecret(metadata: ObjectMeta(name: name), spec: spec))
+            _ = try await cluster.client.resource(ClusterPullSecret.self).create(ClusterPullSecret(metadata: ObjectMeta(name: name, labels: cluster.clusterPullSecretLabels), spec: spec))
             var logger = Logger(label: "regcred.test")
             logger.logLevel = .error
             let environment = ["AWS_ACCESS_KEY_ID": "AKIDSTANDIN", "AWS_SECRET_ACCESS_KEY": "stand-in-secret", "AWS_EC2_METADATA_DISABLED": "true"]
             let controller = PullSecretController(
                 client: cluster.client, controllerNamespace: cluster.controllerNamespace, catalog: ProfileCatalog(),
-                metrics: ControllerMetrics(), identity: "test", sources: SourceContext(http: .shared, environment: environment),
+                metrics: ControllerMetrics(), identity: "test", selector: cluster.clusterPullSecretSelector,
+                sources: SourceContext(http: .shared, environment: environment),
                 logger: logger)
-            await controller.registerHandlers()
-            let informers = Task { await controller.runInformers() }
-            await controller.caches.waitUntilSynced()
-            let workers = Task { await controller.runWorkers(2) }
-            defer { informers.cancel() }
-            let host = "123456789012.dkr.ecr.us-east-1.amazonaws.com"
-            for namespace in namespaces {
-                try await eventually("\(namespace) has the ECR token") {
-                    guard let data = await cluster.secret("regcred-ecr", in: namespace)?.data[".dockerconfigjson"] else { return false }
-                    return try DockerConfig(parsing: data, format: .dockerConfigJSON).entries[host]?.effectiveCredentials?.password == "ecr-token-1"
+            try await controller.running(workers: 2) {
+                let host = "123456789012.dkr.ecr.us-east-1.amazonaws.com"
+                for namespace in namespaces {
+                    try await eventually("\(namespace) has the ECR token") {
+                        guard let data = await cluster.secret("regcred-ecr", in: namespace)?.data[".dockerconfigjson"] else { return false }
+                        return try DockerConfig(parsing: data, format: .dockerConfigJSON).entries[host]?.effectiveCredentials?.password == "ecr-token-1"
+                    }
                 }
+                try await eventually("status carries the expiry") { await cluster.status(name)?.expiresAt != nil }
+                #expect(ecr.calls == 1, "one GetAuthorizationToken for \(namespaces.count) namespaces")
+                #expect(ecr.state.withLock { $0.signedCalls } == 1, "the call was SigV4-signed with the configured key")
             }
-            try await eventually("status carries the expiry") { await cluster.status(name)?.expiresAt != nil }
-            #expect(ecr.calls == 1, "one GetAuthorizationToken for \(namespaces.count) namespaces")
-            #expect(ecr.state.withLock { $0.signedCalls } == 1, "the call was SigV4-signed with the configured key")
-            await controller.queue.shutDown()
-            _ = await workers.value
         }
     }
 }

@@ -47,7 +47,7 @@ struct VerificationEndToEndTests {
             source: CredentialSourceSpec(static: StaticSourceSpec(secretRef: LocalSecretReference(name: "registry-token"))),
             secretName: Self.secretName, namespaces: NamespacesSpec(selector: cluster.selector),
             verify: VerifySpec(enabled: true, policy: policy))
-        _ = try await cluster.client.resource(ClusterPullSecret.self).create(ClusterPullSecret(metadata: ObjectMeta(name: name), spec: spec))
+        _ = try await cluster.client.resource(ClusterPullSecret.self).create(ClusterPullSecret(metadata: ObjectMeta(name: name, labels: cluster.clusterPullSecretLabels), spec: spec))
         return name
     }
 
@@ -63,19 +63,8 @@ struct VerificationEndToEndTests {
         logger.logLevel = .error
         let controller = PullSecretController(
             client: cluster.client, controllerNamespace: cluster.controllerNamespace, catalog: ProfileCatalog(),
-            metrics: ControllerMetrics(), identity: "test", verifier: verifier, logger: logger)
-        await controller.registerHandlers()
-        let informers = Task { await controller.runInformers() }
-        await controller.caches.waitUntilSynced()
-        let workers = Task { await controller.runWorkers(2) }
-        defer { informers.cancel() }
-        do { try await body() } catch {
-            await controller.queue.shutDown()
-            _ = await workers.value
-            throw error
-        }
-        await controller.queue.shutDown()
-        _ = await workers.value
+            metrics: ControllerMetrics(), identity: "test", selector: cluster.clusterPullSecretSelector, verifier: verifier, logger: logger)
+        try await controller.running(workers: 2) { try await body() }
     }
 
     @Test("block: rejected credentials are not written; the last verified ones stay and serve new namespaces")

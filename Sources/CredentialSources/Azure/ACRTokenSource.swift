@@ -128,7 +128,10 @@ public struct ACRTokenSource: CredentialSource {
     }
 
     func tokenFromManagedIdentity(_ managed: ManagedIdentitySpec) async throws(CredentialSourceError) -> EntraToken {
-        var base = managed.endpoint ?? Self.defaultIMDS
+        // AZURE_POD_IDENTITY_AUTHORITY_HOST is how Azure's SDKs let IMDS be moved (aad-pod-identity, tests).
+        var base = managed.endpoint
+            ?? context.environment["AZURE_POD_IDENTITY_AUTHORITY_HOST"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? Self.defaultIMDS
         if base.hasSuffix("/") { base.removeLast() }
         var url = "\(base)/metadata/identity/oauth2/token?api-version=2018-02-01&resource=\(ProviderHTTP.formEscape(Self.resource))"
         let clientId = managed.clientId ?? spec.clientId
