@@ -1,4 +1,4 @@
-// Defaults the controller takes from its environment: its namespace and its identity.
+// Defaults the controller takes from its environment (its namespace and identity), and its tunables.
 import Foundation
 
 public enum ControllerDefaults {
@@ -17,4 +17,7 @@ public enum ControllerDefaults {
         let host = environment["POD_NAME"] ?? ProcessInfo.processInfo.hostName
         return "\(host)_\(UUID().uuidString.prefix(8).lowercased())"
     }
+
+    /// At most one status write per ClusterPullSecret per this interval (`--status-interval`).
+    public static let statusInterval: Duration = .seconds(1)
 }

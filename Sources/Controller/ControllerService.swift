@@ -49,6 +49,7 @@ public struct ControllerService: Service {
                 group.cancelAll()
             }
         }
+        await controller.reconciler.statusWriter.flush()
         logger.info("controller stopped")
     }
 }

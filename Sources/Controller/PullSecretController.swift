@@ -23,7 +23,8 @@ public final class PullSecretController: Sendable {
     /// cache, so a source reads only Secrets in the controller's own namespace.
     public init(
         client: KubeClient, controllerNamespace: String, catalog: ProfileCatalog, metrics: ControllerMetrics,
-        identity: String, selector: LabelQuery? = nil, recordEvents: Bool = true, sources: SourceContext? = nil,
+        identity: String, selector: LabelQuery? = nil, statusInterval: Duration = ControllerDefaults.statusInterval,
+        recordEvents: Bool = true, sources: SourceContext? = nil,
         tokenRetry: TokenRetryPolicy = TokenRetryPolicy(),
         makeSource: CredentialRefresher.SourceFactory? = nil, verifier: (any RegistryVerifying)? = nil, logger: Logger
     ) {
@@ -45,7 +46,8 @@ public final class PullSecretController: Sendable {
         self.reconciler = PullSecretReconciler(
             client: client, caches: caches, controllerNamespace: controllerNamespace, catalog: catalog, metrics: metrics,
             events: EventRecorder(client: recordEvents ? client : nil, instance: identity, logger: logger), refresher: refresher,
-            verification: CredentialVerification(verifier: verifier), logger: logger)
+            verification: CredentialVerification(verifier: verifier),
+            statusWriter: StatusWriter(client: client, interval: statusInterval, logger: logger), logger: logger)
     }
 
     /// Connects informer events to the queue. Call once, before `runInformers`.
@@ -110,6 +112,7 @@ public final class PullSecretController: Sendable {
         func stop() async {
             await queue.shutDown()
             _ = await workerTask.value
+            await reconciler.statusWriter.flush()
             informers.cancel()
             _ = await informers.value
         }
@@ -127,14 +130,17 @@ public final class PullSecretController: Sendable {
     public func withSyncedCaches<Result: Sendable>(_ body: () async throws -> Result) async throws -> Result {
         let informers = Task { await runInformers() }
         await caches.waitUntilSynced()
+        func stop() async {
+            await reconciler.statusWriter.flush()
+            informers.cancel()
+            _ = await informers.value
+        }
         do {
             let result = try await body()
-            informers.cancel()
-            _ = await informers.value
+            await stop()
             return result
         } catch {
-            informers.cancel()
-            _ = await informers.value
+            await stop()
             throw error
         }
     }

@@ -17,6 +17,7 @@ public struct PullSecretReconciler: Sendable {
     public let events: EventRecorder
     public let refresher: CredentialRefresher
     public let verification: CredentialVerification
+    public let statusWriter: StatusWriter
     public let logger: Logger
     let ledger = NamespaceLedger()
     /// Namespaces worked on at once; each is a handful of requests.
@@ -25,8 +26,9 @@ public struct PullSecretReconciler: Sendable {
     public init(
         client: KubeClient, caches: ClusterCaches, controllerNamespace: String, catalog: ProfileCatalog,
         metrics: ControllerMetrics, events: EventRecorder, refresher: CredentialRefresher,
-        verification: CredentialVerification = CredentialVerification(verifier: nil), logger: Logger
+        verification: CredentialVerification = CredentialVerification(verifier: nil), statusWriter: StatusWriter? = nil, logger: Logger
     ) {
+        self.statusWriter = statusWriter ?? StatusWriter(client: client, interval: .zero, logger: logger)
         self.refresher = refresher
         self.verification = verification
         self.client = client
@@ -58,6 +60,7 @@ public struct PullSecretReconciler: Sendable {
             metrics.forget(clusterPullSecret: name)
             await refresher.forget(name)
             await verification.forget(name)
+            await statusWriter.forget(name)
             ledger.forget(name)
             return .done(nil)
         }
@@ -369,14 +372,10 @@ public struct PullSecretReconciler: Sendable {
         return .done(result)
     }
 
-    /// A merge patch of the status subresource: only this controller writes status, and the
-    /// cached copy may trail our own last write, so a conditional update would only conflict.
+    /// Status goes through the StatusWriter: at most one write per interval, the latest state.
     private func writeStatus(_ resource: ClusterPullSecret, _ status: ClusterPullSecretStatus) async throws {
-        guard status != resource.status, let name = resource.metadata.name else { return }
-        let encoded = try JSONValue(encoding: status)
-        let previous = try resource.status.map { try JSONValue(encoding: $0) }
-        let patch = JSONValue.object(["status": encoded.mergePatch(from: previous)])
-        _ = try await client.resource(ClusterPullSecret.self).patch(name, .merge(patch), subresource: "status")
+        guard let name = resource.metadata.name else { return }
+        try await statusWriter.submit(status, for: name, stored: resource.status)
     }
 
     private func report(_ result: SyncResult, source: SourceState, on resource: ClusterPullSecret) async {

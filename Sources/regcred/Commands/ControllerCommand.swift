@@ -39,6 +39,9 @@ struct ControllerCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Where /healthz and /readyz listen (may equal the metrics address).")
     var healthProbeBindAddress = ":8081"
 
+    @Option(name: .long, help: ArgumentHelp("At most one status write per ClusterPullSecret per this many seconds, always the latest state (a burst of new namespaces costs O(1) status writes per second).", valueName: "seconds"))
+    var statusInterval: Double = 1
+
     @Option(name: .long, help: "ClusterPullSecrets reconciled at once.")
     var workers = 4
 
@@ -53,6 +56,7 @@ struct ControllerCommand: AsyncParsableCommand {
             _ = try ListenAddress(parsing: healthProbeBindAddress)
         } catch { throw ValidationError("\(error)") }
         guard workers > 0 else { throw ValidationError("--workers must be at least 1") }
+        guard statusInterval >= 0, statusInterval <= 3600 else { throw ValidationError("--status-interval must be between 0 and 3600 seconds") }
         let problems = TokenRetryPolicy.fromEnvironment(ProcessInfo.processInfo.environment).problems
         guard problems.isEmpty else { throw ValidationError(problems.joined(separator: "; ")) }
     }
@@ -67,6 +71,7 @@ struct ControllerCommand: AsyncParsableCommand {
         try await RegistryProber.with { prober in try await rate.connection(kube).withClient(requestObserver: { metrics.recordAPIRequest(verb: $0, code: $1) }) { client in
             let controller = PullSecretController(
                 client: client, controllerNamespace: namespace, catalog: catalog, metrics: metrics, identity: identity, selector: try scope.query(),
+                statusInterval: .milliseconds(Int64(statusInterval * 1000)),
                 tokenRetry: TokenRetryPolicy.fromEnvironment(ProcessInfo.processInfo.environment).policy,
                 verifier: ProbeVerifier(prober: prober), logger: logger)
             let elector = leaderElect

@@ -1,0 +1,59 @@
+// Status writes are bounded by time, not by events: a burst of new namespaces costs O(1) status
+// writes per interval, and the last state is always written, also at shutdown.
+@testable import Controller
+import Foundation
+import KubernetesClient
+import Logging
+import Operations
+import RegcredCore
+import Testing
+
+@Suite("Status writes", .serialized)
+struct StatusWriteTests {
+    @Test("200 namespaces created one after another: status writes bounded by the 1 s interval, and the final counts written")
+    func burstOfNamespaces() async throws {
+        try await ControllerHarness.run { cluster in
+            try await cluster.sourceSecret(password: "t0ken-burst")
+            _ = try await cluster.namespace("first")
+            let name = try await cluster.clusterPullSecret("burst", secretName: "regcred-burst")
+            try await cluster.withController { controller in
+                try await eventually("the first namespace is synced") { await cluster.status(name)?.namespaces?.synced == 1 }
+                let writesBefore = await controller.reconciler.statusWriter.writes[name] ?? 0
+                let started = ContinuousClock.now
+                // One at a time, as a tenant-onboarding script creates them: each namespace (and
+                // its default service account) is its own event and its own pass.
+                for index in 0..<200 { _ = try await cluster.namespace("b\(index)") }
+                try await eventually("status counts all 201 namespaces", timeout: .seconds(60)) {
+                    let status = await cluster.status(name)
+                    return status?.namespaces?.synced == 201 && status?.namespaces?.targeted == 201
+                }
+                let elapsed = (ContinuousClock.now - started).timeInterval
+                let writes = (await controller.reconciler.statusWriter.writes[name] ?? 0) - writesBefore
+                // One write may open each interval and one close it; the namespaces do not count.
+                #expect(writes <= Int(elapsed) + 3, "\(writes) status writes for 200 new namespaces in \(elapsed) s")
+                #expect(writes >= 1)
+            }
+        }
+    }
+
+    @Test("a status waiting for its interval is written by flush (shutdown), latest state only")
+    func flushWritesTheLatest() async throws {
+        try await ControllerHarness.run { cluster in
+            let name = try await cluster.clusterPullSecret("flush", secretName: "regcred-flush")
+            var logger = Logger(label: "regcred.test")
+            logger.logLevel = .error
+            let writer = StatusWriter(client: cluster.client, interval: .seconds(3600), logger: logger)
+            func status(synced: Int) -> ClusterPullSecretStatus {
+                ClusterPullSecretStatus(observedGeneration: 1, namespaces: NamespaceCounts(targeted: 3, synced: synced, failed: 0))
+            }
+            try await writer.submit(status(synced: 1), for: name, stored: nil)
+            try await writer.submit(status(synced: 2), for: name, stored: nil)
+            try await writer.submit(status(synced: 3), for: name, stored: nil)
+            #expect(await cluster.status(name)?.namespaces?.synced == 1, "within the interval only the first is written")
+            #expect(await writer.writes[name] == 1)
+            await writer.flush()
+            #expect(await cluster.status(name)?.namespaces?.synced == 3, "flush writes the latest")
+            #expect(await writer.writes[name] == 2)
+        }
+    }
+}
