@@ -69,7 +69,8 @@ public enum DiagnosePulls {
         var secrets: [String: ObservedPullSecret] = [:]
         var order: [String] = []
         for file in files {
-            for document in try documents(in: try file.readText(), file: file.description) {
+            let fileText = try file.readText()
+            for document in try documents(in: fileText, file: file.description) {
                 let kind = document["kind"]?.stringValue
                 let name = document["metadata"]?["name"]?.stringValue
                 switch kind {
@@ -79,8 +80,10 @@ public enum DiagnosePulls {
                     order.append(secretName)
                 case nil:
                     // A bare docker config: the secret it would be, named after the file.
-                    let data = document.encoded()
-                    let format = (try? DockerConfig(parsingDetectingFormat: data))?.format ?? .dockerConfigJSON
+                    // JSON text is offered as written (repeated keys, their order), as the kubelet would read it.
+                    let text = fileText.trimmingCharacters(in: .whitespacesAndNewlines)
+                    let data = text.hasPrefix("{") ? Data(text.utf8) : document.encoded()
+                    let format = DockerConfig.detectFormat(of: document)
                     secrets[file.description] = ObservedPullSecret(
                         type: format.secretType, data: [format.secretKey: data], file: file.description)
                     order.append(file.description)
@@ -144,7 +147,7 @@ public enum DiagnosePulls {
 
     private static func documents(in text: String) throws -> [JSONValue] {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        if trimmed.hasPrefix("{") { return [try JSONValue(parsing: Data(trimmed.utf8))] }
+        if trimmed.hasPrefix("{") { return [try OrderedJSON(parsing: Data(trimmed.utf8)).lastWins] }
         var documents: [JSONValue] = []
         var current: [Substring] = []
         func flush() throws {
