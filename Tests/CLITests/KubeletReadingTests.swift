@@ -1,7 +1,7 @@
 // match, show and doctor read a pull secret the way the kubelet does: a secret it refuses is
 // refused by all three, repeated keys and other letter cases are read as Go reads them (and
-// show says so), several secrets form one keyring in the kubelet's order, and inputs too large
-// to be a pull secret are refused before they are parsed.
+// show says so), several secrets form one keyring in the kubelet's order, and YAML that would
+// expand without bound is refused before it is built.
 import Foundation
 import TestPeers
 import Testing
@@ -125,6 +125,23 @@ struct KubeletReadingTests {
             #expect(match.standardOutput.contains(#""username" : "second""#), "\(match.summary)")
             let missing = try await cluster.regcred(["match", "ghcr.io/org/app:1", "first", "absent"])
             #expect(missing.status == 66, "\(missing.summary)")
+        }
+    }
+
+    @Test("YAML whose aliases expand without bound is refused at once, exit 65")
+    func aliasBomb() async throws {
+        var yaml = "a0: &a0 [\"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\"]\n"
+        for level in 1...9 {
+            let aliases = Array(repeating: "*a\(level - 1)", count: 9).joined(separator: ", ")
+            yaml += "a\(level): &a\(level) [\(aliases)]\n"
+        }
+        let document = yaml
+        try await TemporaryDirectory.with { directory in
+            let regcred = try RegcredProcess(in: directory)
+            let file = try directory.write(document, to: "bomb.yaml")
+            let outcome = try await regcred.run(["show", "-f", file])
+            #expect(outcome.status == 65, "\(outcome.summary)")
+            #expect(outcome.standardError.contains("alias"), "\(outcome.summary)")
         }
     }
 
