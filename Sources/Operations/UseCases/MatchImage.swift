@@ -137,7 +137,8 @@ public enum MatchImage {
             var table = TextTable(headers: (several ? ["ORDER", "SECRET"] : ["ORDER"]) + ["REGISTRY", "MATCH", "REASON"])
             for row in report.entries {
                 let order = row.order.map(String.init) ?? "-"
-                table.append((several ? [order, row.secret] : [order]) + [row.registry, row.matched ? "yes" : "no", row.reason])
+                let registry = row.registry.isEmpty ? #""""# : row.registry
+                table.append((several ? [order, row.secret] : [order]) + [registry, row.matched ? "yes" : "no", row.reason])
             }
             var text = "image \(report.image) → \(report.normalizedImage)\n"
             for refusal in report.refused {

@@ -89,7 +89,7 @@ public enum ShowPullSecret {
             var table = TextTable(headers: ["REGISTRY", "USERNAME", reveal ? "PASSWORD" : "PASSWORD (FINGERPRINT)", "EMAIL", "AUTH", "EXPIRES"])
             for entry in report.entries {
                 table.append([
-                    entry.registry, entry.username ?? "<none>",
+                    entry.registry.isEmpty ? #""""# : entry.registry, entry.username ?? "<none>",
                     (reveal ? entry.password : entry.passwordFingerprint) ?? "<none>",
                     entry.email ?? "<none>", entry.auth,
                     entry.expiresAt.map { RelativeExpiry.describe($0, now: now) } ?? "unknown",
@@ -98,7 +98,10 @@ public enum ShowPullSecret {
             var text = table.rendered()
             if let refusal = report.kubeletRefusal { text += "error: \(refusal)\n" }
             for note in report.notes { text += "warning: \(note)\n" }
-            for entry in report.entries where entry.auth != AuthCheck.ok.label && entry.auth != AuthCheck.missing.label {
+            // An auth the kubelet refuses is already said on the error line.
+            let refusedLabels = report.kubeletRefusal == nil ? [] : [AuthCheck.undecodable.label, AuthCheck.missingSeparator.label]
+            for entry in report.entries
+            where entry.auth != AuthCheck.ok.label && entry.auth != AuthCheck.missing.label && !refusedLabels.contains(entry.auth) {
                 text += "warning: \(entry.registry): \(entry.authDetail)\n"
             }
             for entry in report.entries where entry.expired == true {
