@@ -128,6 +128,24 @@ struct KubeletReadingTests {
         }
     }
 
+    @Test("--kubelet-version 1.28 applies Go 1.21's URL rules: a character class in a key's host globs")
+    func kubeletVersion() async throws {
+        try await TemporaryDirectory.with { directory in
+            let regcred = try RegcredProcess(in: directory)
+            let file = try directory.write(#"{"auths":{"reg[0-9].example.com":{"auth":"\#(Self.base64("bot:" + Self.canary))"}}}"#, to: "config.json")
+
+            let current = try await regcred.run(["match", "reg7.example.com/app:1", "-f", file, "-o", "json"])
+            let old = try await regcred.run(["match", "reg7.example.com/app:1", "-f", file, "-o", "json", "--kubelet-version", "1.28"])
+            let unknown = try await regcred.run(["match", "reg7.example.com/app:1", "-f", file, "--kubelet-version", "1.12"])
+
+            #expect(current.status == 1, "\(current.summary)")
+            #expect(current.standardOutput.contains(#""kubeletVersion" : "1.34""#))
+            #expect(old.status == 0, "\(old.summary)")
+            #expect(old.standardOutput.contains(#""kubeletVersion" : "1.28""#))
+            #expect(unknown.status == 64, "\(unknown.summary)")
+        }
+    }
+
     @Test("YAML whose aliases expand without bound is refused at once, exit 65")
     func aliasBomb() async throws {
         var yaml = "a0: &a0 [\"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\"]\n"

@@ -45,6 +45,8 @@ public struct RefusedSecret: Encodable, Sendable, Equatable {
 public struct MatchReport: Encodable, Sendable, Equatable {
     public let image: String
     public let normalizedImage: String
+    /// The kubelet version whose rules were applied (``KubeletVersion``).
+    public let kubeletVersion: String
     /// The secrets in the order given: the order of the pod's `imagePullSecrets`.
     public let secrets: [String]
     public let entries: [MatchRow]
@@ -54,12 +56,13 @@ public struct MatchReport: Encodable, Sendable, Equatable {
     public var hasMatch: Bool { refused.isEmpty && entries.contains(where: \.matched) }
     public var pullFails: Bool { !refused.isEmpty }
 
-    private enum CodingKeys: String, CodingKey { case image, normalizedImage, secrets, entries, refused, pullFails }
+    private enum CodingKeys: String, CodingKey { case image, normalizedImage, kubeletVersion, secrets, entries, refused, pullFails }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(image, forKey: .image)
         try container.encode(normalizedImage, forKey: .normalizedImage)
+        try container.encode(kubeletVersion, forKey: .kubeletVersion)
         try container.encode(secrets, forKey: .secrets)
         try container.encode(entries, forKey: .entries)
         try container.encode(refused, forKey: .refused)
@@ -97,7 +100,9 @@ public enum MatchImage {
     /// The kubelet's lookup over every secret's entries (`MakeDockerKeyring`: one keyring from
     /// all of the pod's pull secrets, in their order; within one secret Go's map order is
     /// random, so keys are taken sorted).
-    public static func report(image text: String, sources: [MatchSource]) throws(ImageReferenceError) -> MatchReport {
+    public static func report(
+        image text: String, sources: [MatchSource], kubelet: KubeletVersion = .newest
+    ) throws(ImageReferenceError) -> MatchReport {
         let image = try ImageReference(parsing: text)
         var refused: [RefusedSecret] = []
         var candidates: [KubeletMatcher.Candidate<(secret: String, entry: KubeletDockerConfig.Entry)>] = []
@@ -111,7 +116,7 @@ public enum MatchImage {
                 }
             }
         }
-        let outcome = KubeletMatcher.lookup(image, in: candidates)
+        let outcome = KubeletMatcher.lookup(image, in: candidates, kubelet: kubelet)
         var rows: [MatchRow] = []
         for (position, match) in outcome.matches.enumerated() {
             rows.append(MatchRow(
@@ -125,7 +130,8 @@ public enum MatchImage {
                 reason: other.verdict.description, username: nil, passwordFingerprint: nil))
         }
         return MatchReport(
-            image: text, normalizedImage: image.normalizedName, secrets: sources.map(\.name), entries: rows, refused: refused)
+            image: text, normalizedImage: image.normalizedName, kubeletVersion: kubelet.rawValue, secrets: sources.map(\.name), entries: rows,
+            refused: refused)
     }
 
     public static func render(_ report: MatchReport, as format: ShowOutputFormat) -> String {

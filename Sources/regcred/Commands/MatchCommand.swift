@@ -3,6 +3,8 @@ import ArgumentParser
 import Operations
 import RegcredCore
 
+extension KubeletVersion: ExpressibleByArgument {}
+
 struct MatchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "match",
@@ -18,6 +20,10 @@ struct MatchCommand: AsyncParsableCommand {
 
             Give several secrets as a pod lists them: `match IMAGE a b` in the cluster, or
             `match IMAGE -f a.yaml -f b.yaml`. Exits 1 when no entry matches or a secret is refused.
+
+            Kubelet versions modelled (--kubelet-version): 1.34 (default; kubelets built with Go
+            1.24.8, 1.25.2 or later, where a key's host may not hold "[" character classes) and
+            1.28 (v1.28.7, built with Go 1.21, where `reg[0-9].example.com` globs).
             """)
 
     @Argument(help: "An image reference, e.g. ghcr.io/org/app:1.2 or nginx.")
@@ -37,6 +43,9 @@ struct MatchCommand: AsyncParsableCommand {
 
     @Option(name: [.short, .customLong("output")], help: "Output format: table or json (json adds each matched entry's username and password fingerprint).")
     var output: ShowOutputFormat = .table
+
+    @Option(name: .long, help: ArgumentHelp("The kubelet whose rules to apply: \(KubeletVersion.allCases.map(\.rawValue).joined(separator: " or ")).", valueName: "version"))
+    var kubeletVersion: KubeletVersion = .newest
 
     func validate() throws {
         switch (secrets.isEmpty, file.isEmpty) {
@@ -60,7 +69,7 @@ struct MatchCommand: AsyncParsableCommand {
         } else {
             sources = try await MatchImage.sources(names: secrets, connection: kube.connection)
         }
-        let report = try MatchImage.report(image: image, sources: sources)
+        let report = try MatchImage.report(image: image, sources: sources, kubelet: kubeletVersion)
         Terminal.write(MatchImage.render(report, as: output))
         if let refusal = report.refused.first {
             throw CheckFailed("the kubelet refuses secret \(refusal.secret)\(refusal.entry.map { " (entry \"\($0)\")" } ?? ""), so every pull of a pod that lists it fails")
