@@ -128,7 +128,7 @@ struct KubeletReadingTests {
         }
     }
 
-    @Test("--kubelet-version 1.28 applies Go 1.21's URL rules: a character class in a key's host globs")
+    @Test("--kubelet-version 1.28 applies Go 1.21's URL rules in match and doctor: a character class in a key's host globs")
     func kubeletVersion() async throws {
         try await TemporaryDirectory.with { directory in
             let regcred = try RegcredProcess(in: directory)
@@ -143,6 +143,11 @@ struct KubeletReadingTests {
             #expect(old.status == 0, "\(old.summary)")
             #expect(old.standardOutput.contains(#""kubeletVersion" : "1.28""#))
             #expect(unknown.status == 64, "\(unknown.summary)")
+
+            let doctorOld = try await regcred.run(["doctor", "--image", "reg7.example.com/app:1", "-f", file, "-o", "json", "--kubelet-version", "1.28"])
+            let doctorNew = try await regcred.run(["doctor", "--image", "reg7.example.com/app:1", "-f", file, "-o", "json"])
+            #expect(doctorOld.standardOutput.contains(#""registryKey" : "reg[0-9].example.com""#), "\(doctorOld.summary)")
+            #expect(!doctorNew.standardOutput.contains(#""registryKey" : "reg[0-9].example.com""#), "\(doctorNew.summary)")
         }
     }
 

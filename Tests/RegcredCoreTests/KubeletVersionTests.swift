@@ -47,6 +47,22 @@ struct KubeletVersionTests {
         #expect(try RegistryKey(parsing: key, kubelet: .v1_28).indexKey == RegistryKey(parsing: key, kubelet: .v1_34).indexKey)
     }
 
+    @Test("doctor's and scan's diagnosis apply the version it is given")
+    func diagnosis() {
+        let config = #"{"auths":{"reg[0-9].example.com":{"auth":"\#(BasicAuthField.encode(username: "bot", password: "t0ken"))"}}}"#
+        func credentials(_ version: KubeletVersion) -> Int {
+            var input = PullDiagnosisInput(
+                subject: .secretFiles, namespace: nil, containers: [.init(name: "app", kind: .container, image: "reg7.example.com/app:1")],
+                podPullSecrets: ["pull"], serviceAccount: nil,
+                secrets: ["pull": ObservedPullSecret(type: "kubernetes.io/dockerconfigjson", data: [".dockerconfigjson": Data(config.utf8)])],
+                now: Date(timeIntervalSince1970: 1_800_000_000))
+            input.kubeletVersion = version
+            return PullDiagnoser.diagnose(input).images[0].credentials.count
+        }
+        #expect(credentials(.v1_28) == 1)
+        #expect(credentials(.v1_34) == 0)
+    }
+
     @Test("the newest modelled version is the default")
     func newest() {
         #expect(KubeletVersion.newest == KubeletVersion.allCases.max())

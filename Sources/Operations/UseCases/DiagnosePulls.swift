@@ -51,19 +51,21 @@ public enum DoctorInputError: UserFacingError, Equatable {
 
 public enum DiagnosePulls {
     public static func inCluster(
-        connection: ClusterConnection, target: DoctorTarget, now: Date, probe: PullCredentialProbe?
+        connection: ClusterConnection, target: DoctorTarget, now: Date, probe: PullCredentialProbe?, kubelet: KubeletVersion = .newest
     ) async throws -> PullDiagnosis {
-        let input = try await connection.withClient { client in
+        var input = try await connection.withClient { client in
             try await PodPullObservations.read(
                 client: client, namespace: connection.namespace ?? client.config.namespace, target: target, now: now)
         }
+        input.kubeletVersion = kubelet
         return try await diagnose(input, probe: probe)
     }
 
     /// Offline: a pod or workload manifest and/or pull secret files (Secret manifests or docker
     /// configs). Without a pod manifest, `images` are checked against every given secret.
     public static func offline(
-        files: [InputSource], images: [String], serviceAccount: String?, now: Date, probe: PullCredentialProbe?
+        files: [InputSource], images: [String], serviceAccount: String?, now: Date, probe: PullCredentialProbe?,
+        kubelet: KubeletVersion = .newest
     ) async throws -> PullDiagnosis {
         var podSpec: (name: String?, pod: Pod)?
         var secrets: [String: ObservedPullSecret] = [:]
@@ -95,7 +97,7 @@ public enum DiagnosePulls {
                 }
             }
         }
-        let input: PullDiagnosisInput
+        var input: PullDiagnosisInput
         if let podSpec, images.isEmpty {
             input = PullDiagnosisInput(
                 subject: .manifest(name: podSpec.name), namespace: nil,
@@ -114,6 +116,7 @@ public enum DiagnosePulls {
                 },
                 podPullSecrets: order, serviceAccount: nil, secrets: secrets, now: now)
         }
+        input.kubeletVersion = kubelet
         return try await diagnose(input, probe: probe)
     }
 

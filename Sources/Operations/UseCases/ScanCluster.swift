@@ -16,10 +16,13 @@ public enum ScanCluster {
     ]
 
     /// Scans one namespace, or every namespace when `allNamespaces`.
-    public static func run(connection: ClusterConnection, allNamespaces: Bool, now: Date) async throws -> ClusterScanReport {
-        let input = try await connection.withClient { client in
+    public static func run(
+        connection: ClusterConnection, allNamespaces: Bool, now: Date, kubelet: KubeletVersion = .newest
+    ) async throws -> ClusterScanReport {
+        var input = try await connection.withClient { client in
             try await read(client: client, namespace: allNamespaces ? nil : (connection.namespace ?? client.config.namespace), now: now)
         }
+        input.kubeletVersion = kubelet
         return ClusterScan.scan(input)
     }
 

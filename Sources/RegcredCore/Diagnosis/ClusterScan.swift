@@ -53,11 +53,14 @@ public struct ClusterScanInput: Sendable {
     public var now: Date
     /// A token expiring sooner than this is reported (as `doctor` does, one hour).
     public var expiringWithin: TimeInterval
+    /// Whose matching rules apply.
+    public var kubeletVersion: KubeletVersion
 
-    public init(namespaces: [Namespace], now: Date, expiringWithin: TimeInterval = 3600) {
+    public init(namespaces: [Namespace], now: Date, expiringWithin: TimeInterval = 3600, kubeletVersion: KubeletVersion = .newest) {
         self.namespaces = namespaces
         self.now = now
         self.expiringWithin = expiringWithin
+        self.kubeletVersion = kubeletVersion
     }
 }
 
@@ -135,7 +138,7 @@ public enum ClusterScan {
             workloadCount += namespace.pods.filter { !$0.isPod }.count
             findings += secretFindings(namespace, pullSecrets: pullSecrets, input: input)
             findings += serviceAccountFindings(namespace)
-            for pod in namespace.pods { findings += podFindings(pod, in: namespace, pullSecrets: pullSecrets, now: input.now) }
+            for pod in namespace.pods { findings += podFindings(pod, in: namespace, pullSecrets: pullSecrets, input: input) }
             findings += unreferenced(namespace, pullSecrets: pullSecrets)
         }
         findings.sort { ($0.namespace, $0.object, $0.code, $0.message) < ($1.namespace, $1.object, $1.code, $1.message) }
@@ -242,16 +245,19 @@ public enum ClusterScan {
     static let referenceCodes: Set<String> = ["secret-missing", "secret-wrong-type", "secret-missing-key", "service-account-list-not-copied"]
 
     private static func podFindings(
-        _ pod: ClusterScanInput.PodObservation, in namespace: ClusterScanInput.Namespace, pullSecrets: [String: ObservedPullSecret], now: Date
+        _ pod: ClusterScanInput.PodObservation, in namespace: ClusterScanInput.Namespace, pullSecrets: [String: ObservedPullSecret],
+        input scan: ClusterScanInput
     ) -> [ScanFinding] {
         let accountName = pod.serviceAccount ?? "default"
         let account = PullDiagnosisInput.ServiceAccountObservation(name: accountName, imagePullSecrets: namespace.serviceAccounts[accountName])
         let list = pod.isPod || !pod.pullSecrets.isEmpty ? pod.pullSecrets : (account.imagePullSecrets ?? [])
-        let diagnosis = PullDiagnoser.diagnose(PullDiagnosisInput(
+        var input = PullDiagnosisInput(
             subject: pod.isPod ? .pod(name: pod.name) : .manifest(name: pod.object), namespace: namespace.name,
             containers: pod.containers, podPullSecrets: pod.pullSecrets, serviceAccount: account,
             secrets: namespace.secrets.filter { list.contains($0.key) },
-            otherPullSecrets: pullSecrets.filter { !list.contains($0.key) }, owner: pod.owner, now: now))
+            otherPullSecrets: pullSecrets.filter { !list.contains($0.key) }, owner: pod.owner, now: scan.now)
+        input.kubeletVersion = scan.kubeletVersion
+        let diagnosis = PullDiagnoser.diagnose(input)
         var findings: [ScanFinding] = []
         func add(_ finding: DiagnosisFinding, severity: ScanFinding.Severity, container: String? = nil) {
             findings.append(ScanFinding(

@@ -177,7 +177,7 @@ public enum PullDiagnoser {
                 status: .problem, credentials: [], nearMisses: [],
                 findings: [DiagnosisFinding(code: "invalid-image", severity: .problem, message: "\(error) (the kubelet reports InvalidImageName)")])
         }
-        let outcome = KubeletMatcher.lookup(image, in: candidates)
+        let outcome = KubeletMatcher.lookup(image, in: candidates, kubelet: input.kubeletVersion)
         var findings: [DiagnosisFinding] = []
         var credentials: [CredentialUse] = []
         for (position, match) in outcome.matches.enumerated() {
@@ -332,7 +332,7 @@ public enum PullDiagnoser {
             let verdict = PullSecretVerdict.evaluate(name: name, observed: input.otherPullSecrets[name], namespace: input.namespace)
             guard verdict.state == .usable, let config = verdict.kubelet else { return false }
             let candidates = config.registries.map { KubeletMatcher.Candidate(key: $0, entry: $0) }
-            return !KubeletMatcher.lookup(image, in: candidates).matches.isEmpty
+            return !KubeletMatcher.lookup(image, in: candidates, kubelet: input.kubeletVersion).matches.isEmpty
         }
         let hostLabel = image.registry.split(separator: ".").first.map(String.init) ?? "registry"
         let name = existing ?? "regcred-" + hostLabel.filter { $0.isLetter || $0.isNumber || $0 == "-" }.lowercased()

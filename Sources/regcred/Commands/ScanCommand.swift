@@ -37,12 +37,15 @@ struct ScanCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Report findings of this severity and above: info, warning or error.")
     var severity: ScanFinding.Severity = .info
 
+    @Option(name: .long, help: ArgumentHelp("The kubelet whose matching rules to apply: \(KubeletVersion.allCases.map(\.rawValue).joined(separator: " or ")).", valueName: "version"))
+    var kubeletVersion: KubeletVersion = .newest
+
     func validate() throws {
         if allNamespaces, kube.namespace != nil { throw ValidationError("give either -A or -n NAMESPACE, not both") }
     }
 
     func run() async throws {
-        let report = try await ScanCluster.run(connection: kube.connection, allNamespaces: allNamespaces, now: Date())
+        let report = try await ScanCluster.run(connection: kube.connection, allNamespaces: allNamespaces, now: Date(), kubelet: kubeletVersion)
             .filtered(minimum: severity)
         Terminal.write(ScanCluster.render(report, as: output))
         if !report.findings.isEmpty { throw CheckFailed(report.summary) }
