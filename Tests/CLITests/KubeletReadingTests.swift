@@ -151,6 +151,31 @@ struct KubeletReadingTests {
         }
     }
 
+    @Test("in the cluster too: show and match report a secret the kubelet refuses and regcred's editor cannot read",
+          .enabled(if: FileManager.default.fileExists(atPath: "/usr/bin/kubectl"), "the cluster helper creates objects with kubectl"))
+    func refusedInCluster() async throws {
+        try await CLICluster.run { cluster in
+            let manifest = """
+                apiVersion: v1
+                kind: Secret
+                metadata: {name: typed, namespace: \(cluster.namespace)}
+                type: kubernetes.io/dockerconfigjson
+                data: {.dockerconfigjson: \(Self.base64(#"{"auths":{"ghcr.io":{"username":"bot","Password":7,"auth":"\#(Self.base64("bot:" + Self.canary))"}}}"#))}
+                """
+            let created = try await cluster.kubectl(["create", "--validate=false", "-f", try cluster.directory.write(manifest, to: "typed.yaml")])
+            try #require(created.status == 0, "\(created.summary)")
+
+            let show = try await cluster.regcred(["show", "typed"])
+            let match = try await cluster.regcred(["match", "ghcr.io/org/app:1", "typed", "-o", "json"])
+
+            #expect(show.status == 1, "\(show.summary)")
+            #expect(show.standardOutput.contains(#"entry "ghcr.io": "password" must be a string, found a number"#), "\(show.summary)")
+            #expect(match.status == 1, "\(match.summary)")
+            #expect(match.standardOutput.contains(#""pullFails" : true"#), "\(match.summary)")
+            for outcome in [show, match] { #expect(!(outcome.standardOutput + outcome.standardError).contains(Self.canary)) }
+        }
+    }
+
     @Test("YAML whose aliases expand without bound is refused at once, exit 65")
     func aliasBomb() async throws {
         var yaml = "a0: &a0 [\"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\"]\n"

@@ -151,9 +151,10 @@ public enum MatchImage {
                 text += "refused: secret \(refusal.secret): \(refusal.reason)\n"
             }
             if !report.refused.isEmpty {
-                text += "the kubelet builds no keyring, so this pull fails before any entry is tried; once fixed, it would try:\n"
+                text += "the kubelet builds no keyring, so this pull fails before any entry is tried"
+                text += report.entries.isEmpty ? "\n" : "; once fixed, it would try:\n"
             }
-            text += table.rendered()
+            if !report.entries.isEmpty || report.refused.isEmpty { text += table.rendered() }
             if report.refused.isEmpty, !report.hasMatch {
                 text += "no entry matches: the kubelet pulls \(report.normalizedImage) anonymously\n"
             }

@@ -95,7 +95,7 @@ public enum ShowPullSecret {
                     entry.expiresAt.map { RelativeExpiry.describe($0, now: now) } ?? "unknown",
                 ])
             }
-            var text = table.rendered()
+            var text = report.entries.isEmpty && report.kubeletRefusal != nil ? "" : table.rendered()
             if let refusal = report.kubeletRefusal { text += "error: \(refusal)\n" }
             for note in report.notes { text += "warning: \(note)\n" }
             // An auth the kubelet refuses is already said on the error line.

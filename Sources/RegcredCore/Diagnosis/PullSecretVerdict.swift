@@ -79,7 +79,7 @@ public struct PullSecretVerdict: Sendable, Equatable, Encodable {
         case .failure(let refusal):
             return PullSecretVerdict(
                 name: name, state: .malformed, type: type, config: config, refusal: refusal, file: observed.file,
-                detail: "\(format.secretKey): \(refusal)")
+                detail: "\(format.secretKey): \(refusal.reason)")
         case .success(let read):
             kubelet = read
         }

@@ -200,22 +200,21 @@ public enum KubeletRefusal: Error, Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String {
-        let consequence = "the kubelet refuses the whole secret, so every pull that uses it fails"
+        "\(reason); the kubelet refuses the whole secret, so every pull that uses it fails"
+    }
+
+    /// What is wrong, without the consequence; suits a sentence that says the consequence itself.
+    public var reason: String {
         switch self {
-        case .invalidJSON(let detail): return "the docker config is not valid JSON (\(detail)); \(consequence)"
-        case .notAnObject(let found): return "the docker config must be a JSON object, found \(found); \(consequence)"
-        case .authsNotAnObject(let found): return "\"auths\" must be an object, found \(found); \(consequence)"
-        case .httpHeadersNotAnObject(let found): return "\"HttpHeaders\" must be an object, found \(found); \(consequence)"
-        case .httpHeaderNotAString(let name, let found):
-            return "\"HttpHeaders\" value \"\(name)\" must be a string, found \(found); \(consequence)"
-        case .entryNotAnObject(let registry, let found):
-            return "entry \"\(registry)\" must be an object, found \(found); \(consequence)"
-        case .fieldNotAString(let registry, let field, let found):
-            return "entry \"\(registry)\": \"\(field)\" must be a string, found \(found); \(consequence)"
-        case .authNotBase64(let registry):
-            return "entry \"\(registry)\": auth is not valid base64; \(consequence)"
-        case .authWithoutColon(let registry):
-            return "entry \"\(registry)\": auth does not decode to username:password (no ':'); \(consequence)"
+        case .invalidJSON(let detail): "the docker config is not valid JSON (\(detail))"
+        case .notAnObject(let found): "the docker config must be a JSON object, found \(found)"
+        case .authsNotAnObject(let found): "\"auths\" must be an object, found \(found)"
+        case .httpHeadersNotAnObject(let found): "\"HttpHeaders\" must be an object, found \(found)"
+        case .httpHeaderNotAString(let name, let found): "\"HttpHeaders\" value \"\(name)\" must be a string, found \(found)"
+        case .entryNotAnObject(let registry, let found): "entry \"\(registry)\" must be an object, found \(found)"
+        case .fieldNotAString(let registry, let field, let found): "entry \"\(registry)\": \"\(field)\" must be a string, found \(found)"
+        case .authNotBase64(let registry): "entry \"\(registry)\": auth is not valid base64"
+        case .authWithoutColon(let registry): "entry \"\(registry)\": auth does not decode to username:password (no ':')"
         }
     }
 }

@@ -48,6 +48,8 @@ struct ScanCommand: AsyncParsableCommand {
         let report = try await ScanCluster.run(connection: kube.connection, allNamespaces: allNamespaces, now: Date(), kubelet: kubeletVersion)
             .filtered(minimum: severity)
         Terminal.write(ScanCluster.render(report, as: output))
-        if !report.findings.isEmpty { throw CheckFailed(report.summary) }
+        if !report.findings.isEmpty {
+            throw CheckFailed("\(report.findings.count) \(report.findings.count == 1 ? "finding" : "findings") at severity \(severity) or above (see above)")
+        }
     }
 }
