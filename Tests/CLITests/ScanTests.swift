@@ -138,8 +138,16 @@ struct ScanTests {
                 try #require(patched.status == 0, "\(patched.summary)")
             }
 
+            await cluster.sandbox?.resetRequestCounts()
             let all = try await cluster.regcred.run(["scan", "-A", "-o", "json", "--kubeconfig", cluster.kubeconfig])
             #expect(all.status == 1, "\(all.summary)")
+            if let sandbox = cluster.sandbox {
+                // Lists only: one per resource, no per-object reads.
+                for resource in ["secrets", "serviceaccounts", "pods", "deployments", "statefulsets", "daemonsets", "jobs", "cronjobs"] {
+                    #expect(await sandbox.requestCount(verb: "list", resource: resource) == 1, "list \(resource)")
+                    #expect(await sandbox.requestCount(verb: "get", resource: resource) == 0, "get \(resource)")
+                }
+            }
             let report = try JSONDecoder().decode(Report.self, from: all.standardOutputData)
             let mine = report.findings.filter { $0.namespace == cluster.namespace }
             for (code, object) in Self.expected {
