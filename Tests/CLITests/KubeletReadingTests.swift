@@ -176,7 +176,7 @@ struct KubeletReadingTests {
         }
     }
 
-    @Test("YAML whose aliases expand without bound is refused at once, exit 65")
+    @Test("YAML whose aliases expand without bound is refused at once, as a value or as a key, exit 65")
     func aliasBomb() async throws {
         var yaml = "a0: &a0 [\"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\"]\n"
         for level in 1...9 {
@@ -187,9 +187,12 @@ struct KubeletReadingTests {
         try await TemporaryDirectory.with { directory in
             let regcred = try RegcredProcess(in: directory)
             let file = try directory.write(document, to: "bomb.yaml")
-            let outcome = try await regcred.run(["show", "-f", file])
-            #expect(outcome.status == 65, "\(outcome.summary)")
-            #expect(outcome.standardError.contains("alias"), "\(outcome.summary)")
+            let asKey = try directory.write(document + "? *a9\n: x\n", to: "key-bomb.yaml")
+            for path in [file, asKey] {
+                let outcome = try await regcred.run(["show", "-f", path])
+                #expect(outcome.status == 65, "\(outcome.summary)")
+                #expect(outcome.standardError.contains("alias"), "\(outcome.summary)")
+            }
         }
     }
 

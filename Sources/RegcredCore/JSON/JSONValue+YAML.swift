@@ -12,6 +12,14 @@ public struct YAMLSyntaxError: Error, Equatable, CustomStringConvertible {
 extension JSONValue {
     /// Parses one YAML document. An empty document is `null`.
     public init(yaml text: String) throws(YAMLSyntaxError) {
+        // Yams shares an anchored node among its aliases, but hashes mapping keys while it
+        // composes, and the tree built here copies the node at every alias: nine levels of
+        // nine aliases ("billion laughs") would be 387 million values. Count first, from
+        // libyaml's events, stopping at the limit.
+        guard YAMLExpansionBudget.fits(text, limit: Self.maximumYAMLNodes) else {
+            throw YAMLSyntaxError(
+                detail: "the document expands to more than \(Self.maximumYAMLNodes) values once its aliases are replaced (an alias bomb?); a pull secret needs a few dozen")
+        }
         let node: Node?
         do {
             node = try Yams.compose(yaml: text)
@@ -22,36 +30,12 @@ extension JSONValue {
             self = .null
             return
         }
-        // Yams shares an anchored node among its aliases; the tree built here would copy it at
-        // every alias, so nine levels of nine aliases ("billion laughs") would be 387 million
-        // nodes. Count first, stopping at the limit.
-        var budget = Self.maximumYAMLNodes
-        guard Self.fits(node, within: &budget) else {
-            throw YAMLSyntaxError(
-                detail: "the document expands to more than \(Self.maximumYAMLNodes) values once its aliases are replaced (an alias bomb?); a pull secret needs a few dozen")
-        }
         self = try JSONValue(node: node)
     }
 
     /// The most values a YAML document may hold once aliases are expanded: far above any
     /// manifest regcred reads, far below what takes noticeable time or memory.
     public static let maximumYAMLNodes = 100_000
-
-    /// Whether `node`, expanded, has at most `budget` values; visits at most `budget` of them.
-    private static func fits(_ node: Node, within budget: inout Int) -> Bool {
-        budget -= 1
-        guard budget >= 0 else { return false }
-        switch node {
-        case .scalar, .alias:
-            return true
-        case .sequence(let sequence):
-            for item in sequence where !fits(item, within: &budget) { return false }
-            return true
-        case .mapping(let mapping):
-            for (key, value) in mapping where !fits(key, within: &budget) || !fits(value, within: &budget) { return false }
-            return true
-        }
-    }
 
     /// Where and why parsing failed, without the snippet of input that Yams quotes: that line
     /// may hold a password.
