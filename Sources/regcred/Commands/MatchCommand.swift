@@ -10,19 +10,19 @@ struct MatchCommand: AsyncParsableCommand {
         commandName: "match",
         abstract: "Show which entries of a pod's pull secrets the kubelet would use for an image, and why.",
         discussion: """
-            Reads the secrets as the kubelet does (Go's encoding/json and base64: field names in any
-            letter case, the last of a repeated key, line breaks in auth) and applies its lookup:
-            image normalisation (nginx → docker.io/library/nginx), exact port, same number of host
-            labels with per-label globs, key path as a prefix, most specific key first across all
-            the secrets (a pod's imagePullSecrets form one keyring, in their order), and the
-            index.docker.io fallback for Docker Hub images. A secret the kubelet refuses (an auth
+            Reads the secrets as the kubelet does (Go's encoding/json and base64: field names in any \
+            letter case, the last of a repeated key, line breaks in auth) and applies its lookup: \
+            image normalisation (nginx → docker.io/library/nginx), exact port, same number of host \
+            labels with per-label globs, key path as a prefix, most specific key first across all \
+            the secrets (a pod's imagePullSecrets form one keyring, in their order), and the \
+            index.docker.io fallback for Docker Hub images. A secret the kubelet refuses (an auth \
             that is not base64 or has no ':', a field of the wrong type) fails every pull of the pod.
 
-            Give several secrets as a pod lists them: `match IMAGE a b` in the cluster, or
+            Give several secrets as a pod lists them: `match IMAGE a b` in the cluster, or \
             `match IMAGE -f a.yaml -f b.yaml`. Exits 1 when no entry matches or a secret is refused.
 
-            Kubelet versions modelled (--kubelet-version): 1.34 (default; kubelets built with Go
-            1.24.8, 1.25.2 or later, where a key's host may not hold "[" character classes) and
+            Kubelet versions modelled (--kubelet-version): 1.34 (default; kubelets built with Go \
+            1.24.8, 1.25.2 or later, where a key's host may not hold "[" character classes) and \
             1.28 (v1.28.7, built with Go 1.21, where `reg[0-9].example.com` globs).
             """)
 

@@ -12,17 +12,17 @@ struct ScanCommand: AsyncParsableCommand {
         commandName: "scan",
         abstract: "Audit a namespace or the whole cluster: which workloads will fail their next pull, and why.",
         discussion: """
-            Reads pull secrets, service accounts, pods and the pod templates of Deployments,
-            StatefulSets, DaemonSets, Jobs and CronJobs with paginated lists (no per-object reads;
-            RBAC: get/list on those, see docs/scan.md), reads every secret as the kubelet does and
-            judges every pod and template as `regcred doctor` does. Reports secrets the kubelet
-            refuses (and the pods that breaks), auth disagreeing with username/password, expired and
-            soon-expiring tokens, images no credential serves, references to missing or wrong-type
-            secrets, pods created before their service account got its pull secrets, service accounts
-            naming missing secrets, and pull secrets nothing references. Each finding carries the
+            Reads pull secrets, service accounts, pods and the pod templates of Deployments, \
+            StatefulSets, DaemonSets, Jobs and CronJobs with paginated lists (no per-object reads; \
+            RBAC: get/list on those, see docs/scan.md), reads every secret as the kubelet does and \
+            judges every pod and template as `regcred doctor` does. Reports secrets the kubelet \
+            refuses (and the pods that breaks), auth disagreeing with username/password, expired and \
+            soon-expiring tokens, images no credential serves, references to missing or wrong-type \
+            secrets, pods created before their service account got its pull secrets, service accounts \
+            naming missing secrets, and pull secrets nothing references. Each finding carries the \
             command that fixes it.
 
-            Exits 0 when nothing at --severity or above is found, 1 otherwise. `-o json` is stable
+            Exits 0 when nothing at --severity or above is found, 1 otherwise. `-o json` is stable \
             for CI: findings sorted by namespace, object and code.
             """)
 
