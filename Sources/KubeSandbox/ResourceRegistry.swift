@@ -31,13 +31,15 @@ public struct ResourceRegistry: Sendable {
         ResourceType(group: "coordination.k8s.io", version: "v1", plural: "leases", singular: "lease", kind: "Lease",
                      namespaced: true),
         // Workloads only as stored objects (no controllers run here): `regcred rotate` switches
-        // the pull secrets of their pod templates.
+        // the pull secrets of their pod templates; `regcred scan` reads them.
         ResourceType(group: "apps", version: "v1", plural: "deployments", singular: "deployment", kind: "Deployment",
                      namespaced: true, hasStatus: true, shortNames: ["deploy"]),
         ResourceType(group: "apps", version: "v1", plural: "statefulsets", singular: "statefulset", kind: "StatefulSet",
                      namespaced: true, hasStatus: true, shortNames: ["sts"]),
         ResourceType(group: "apps", version: "v1", plural: "daemonsets", singular: "daemonset", kind: "DaemonSet",
                      namespaced: true, hasStatus: true, shortNames: ["ds"]),
+        ResourceType(group: "batch", version: "v1", plural: "jobs", singular: "job", kind: "Job",
+                     namespaced: true, hasStatus: true),
         ResourceType(group: "batch", version: "v1", plural: "cronjobs", singular: "cronjob", kind: "CronJob",
                      namespaced: true, hasStatus: true, shortNames: ["cj"]),
         // RBAC objects: service accounts (tokens from the TokenRequest subresource) are

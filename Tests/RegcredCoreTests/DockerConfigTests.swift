@@ -38,6 +38,7 @@ struct DockerConfigTests {
         (#"{"reg.example.com":{"auth":"dTpw"}}"#, .dockercfg),
         (#"{}"#, .dockerConfigJSON),
         (#"{"credsStore":"x"}"#, .dockerConfigJSON),
+        (#"{"AUTHS":{"reg.example.com":{"auth":"dTpw"}}}"#, .dockerConfigJSON),
     ])
     func detectsFormat(text: String, expected: DockerConfigFormat) throws {
         #expect(DockerConfig.detectFormat(of: try JSONValue(parsing: Data(text.utf8))) == expected)
@@ -66,13 +67,40 @@ struct DockerConfigTests {
         (#"{"auths":[]}"#, "\"auths\" must be an object"),
         (#"{"auths":{"ghcr.io":"token"}}"#, "entry \"ghcr.io\" must be an object"),
         (#"{"auths":{"ghcr.io":{"password":42}}}"#, "\"password\" must be a string"),
-        (#"{"auths":{"":{"auth":"dTpw"}}}"#, "empty registry key"),
+        (#"{"auths":{"ghcr.io":{"PassWord":42}}}"#, "\"password\" must be a string"),
     ])
     func rejectsMalformed(text: String, message: String) {
         #expect {
             try DockerConfig(parsing: Data(text.utf8), format: .dockerConfigJSON)
         } throws: { error in
             "\(error)".contains(message)
+        }
+    }
+
+    @Test("field names in any letter case are read as Go reads them and written back in their canonical spelling")
+    func otherLetterCases() throws {
+        let text = #"{"Auths":{"ghcr.io":{"Username":"bot","PASSWORD":"p","Auth":"Ym90OnA=","EMAIL":"e@x","Extra":1}}}"#
+        let config = try DockerConfig(parsing: Data(text.utf8), format: .dockerConfigJSON)
+        #expect(config.entries["ghcr.io"] == DockerConfigEntry(username: "bot", password: "p", email: "e@x", auth: "Ym90OnA=", additionalFields: ["Extra": .integer(1)]))
+        #expect(config.additionalFields.isEmpty)
+        #expect(String(decoding: config.encoded(), as: UTF8.self)
+            == #"{"auths":{"ghcr.io":{"Extra":1,"auth":"Ym90OnA=","email":"e@x","password":"p","username":"bot"}}}"#)
+    }
+
+    @Test("a repeated key keeps its last value, as Go does")
+    func repeatedKey() throws {
+        let text = #"{"auths":{"ghcr.io":{"username":"first","username":"last"},"ghcr.io":{"username":"later","password":"p"}}}"#
+        let config = try DockerConfig(parsing: Data(text.utf8), format: .dockerConfigJSON)
+        #expect(config.entries["ghcr.io"] == DockerConfigEntry(username: "later", password: "p"))
+    }
+
+    @Test("the empty registry key and null entries are accepted, as the kubelet accepts them")
+    func emptyKeyAndNullEntry() throws {
+        let config = try DockerConfig(parsing: Data(#"{"auths":{"":{"auth":"dTpw"},"quay.io":null}}"#.utf8), format: .dockerConfigJSON)
+        #expect(config.registries == ["", "quay.io"])
+        #expect(config.entries["quay.io"] == DockerConfigEntry())
+        #expect(throws: DockerConfigError.emptyRegistryKey) {
+            try DockerConfig.basic(registries: [""], username: "u", password: "p")
         }
     }
 

@@ -64,3 +64,39 @@ struct JSONMergePatchTests {
         #expect(new.mergePatch(from: nil) == new)
     }
 }
+
+@Suite("YAML alias bombs")
+struct YAMLAliasBombTests {
+    /// `levels` levels of `width` aliases each, the last level used as a value or as a key.
+    static func bomb(levels: Int, width: Int, asKey: Bool = false) -> String {
+        var text = "a0: &a0 [" + Array(repeating: "\"lol\"", count: width).joined(separator: ", ") + "]\n"
+        for level in 1...levels {
+            text += "a\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: width).joined(separator: ", ") + "]\n"
+        }
+        return asKey ? text + "? *a\(levels)\n: x\n" : text
+    }
+
+    @Test("a document that expands past the limit is refused before a tree is built, as a value or as a key", arguments: [false, true])
+    func refused(asKey: Bool) {
+        #expect(throws: YAMLSyntaxError.self) { try JSONValue(yaml: Self.bomb(levels: 9, width: 9, asKey: asKey)) }
+        #expect(!YAMLExpansionBudget.fits(Self.bomb(levels: 9, width: 9, asKey: asKey), limit: JSONValue.maximumYAMLNodes))
+    }
+
+    @Test("aliases are counted as what they stand for; small uses of them still read")
+    func counted() throws {
+        let small = Self.bomb(levels: 2, width: 3)
+        #expect(YAMLExpansionBudget.fits(small, limit: 1_000))
+        // a0: 1 + 3 scalars; a1: 1 + 3 × 4; a2: 1 + 3 × 13; keys 3; root 1 → 4 + 13 + 40 + 3 + 1
+        #expect(YAMLExpansionBudget.fits(small, limit: 61))
+        #expect(!YAMLExpansionBudget.fits(small, limit: 60))
+        let value = try JSONValue(yaml: small)
+        #expect(value["a2"]?.arrayValue?.count == 3)
+        #expect(value["a2"]?.arrayValue?[0].arrayValue?.count == 3)
+    }
+
+    @Test("text that is not YAML is left to the parser, which says where")
+    func syntax() {
+        #expect(YAMLExpansionBudget.fits("a: [1, 2", limit: 10))
+        #expect(throws: YAMLSyntaxError.self) { try JSONValue(yaml: "a: [1, 2") }
+    }
+}

@@ -74,6 +74,52 @@ struct KubeletDockerConfigTests {
         #expect(try Self.read("null").get().entries.isEmpty)
     }
 
+    @Test("document order decides as in Go: the last of a repeated key, auths merged, a null auths empties", arguments: [
+        (#"{"auths":{"r":{"auth":"YTpi"},"r":{"auth":"Yzpk"}}}"#, ["r": "c"]),
+        (#"{"auths":{"r":{"username":"a","username":"c"}}}"#, ["r": "c"]),
+        (#"{"auths":{"r":{"username":"c","username":null}}}"#, ["r": "c"]),
+        (#"{"auths":{"r":{"username":"a"}},"Auths":{"s":{"username":"c"}}}"#, ["r": "a", "s": "c"]),
+        (#"{"auths":{"r":{"username":"a"}},"auths":{"r":{"password":"p"}}}"#, ["r": ""]),
+        (#"{"auths":{"r":{"username":"a"}},"auths":null}"#, [:]),
+        (#"{"auths":null,"AUTHS":{"s":{"username":"c"}}}"#, ["s": "c"]),
+        (#"{"auths":{"r":{"Username":"a","username":"c"}}}"#, ["r": "c"]),
+        (#"{"auths":{"r":{"username":"c","USERNAME":"a"}}}"#, ["r": "a"]),
+        (#"{"auths":{"r":{"uſername":"c"}}}"#, ["r": "c"]),
+        (#"{"auths":{"r":{"Key":"x","username":"c"}}}"#, ["r": "c"]),
+    ] as [(String, [String: String])])
+    func documentOrder(json: String, usernames: [String: String]) throws {
+        let config = try Self.read(json).get()
+        #expect(config.entries.mapValues(\.username) == usernames)
+    }
+
+    @Test("an entry Go refuses fails the document even when a later key replaces it")
+    func earlierRefusalStands() {
+        #expect(Self.read(#"{"auths":{"r":{"auth":"!!"},"r":{"auth":"YTpi"}}}"#) == .failure(.authNotBase64(registry: "r")))
+        #expect(Self.read(#"{"auths":{"r":{"auth":"!!"}},"auths":null}"#) == .failure(.authNotBase64(registry: "r")))
+    }
+
+    @Test("Go's simple case folding: any letter case, and U+017F (long s) counts as s; other letters never match")
+    func unicodeFolding() {
+        #expect(GoFieldName.match("pa\u{17F}\u{17F}word", among: ["password"]) == "password")
+        #expect(GoFieldName.match("AUTH\u{17F}", among: ["auths"]) == "auths")
+        #expect(GoFieldName.match("PASSWORD", among: ["password"]) == "password")
+        #expect(GoFieldName.match("pass word", among: ["password"]) == nil)
+        #expect(GoFieldName.match("p\u{E4}ssword", among: ["password"]) == nil)
+    }
+
+    @Test("notes say what the kubelet reads differently, naming keys, never values")
+    func notes() throws {
+        let config = try Self.read(
+            #"{"AUTHS":{"ghcr.io":{"Password":"s3cret","auth":"YTpi","auth":"YTpj"},"":{"username":"x"}}}"#).get()
+        #expect(config.notes.contains(.repeatedKey(path: ["AUTHS", "ghcr.io", "auth"])))
+        #expect(config.notes.contains(.fieldSpelling(path: ["AUTHS"], field: "auths")))
+        #expect(config.notes.contains(.fieldSpelling(path: ["AUTHS", "ghcr.io", "Password"], field: "password")))
+        #expect(config.notes.contains(.emptyRegistryKey))
+        #expect(config.entries["ghcr.io"]?.password.value == "c")
+        #expect(!config.notes.map(\.description).joined().contains("s3cret"))
+        #expect(try Self.read(#"{"auths":{"ghcr.io":{"auth":"YTpi"}}}"#).get().notes.isEmpty)
+    }
+
     @Test("a legacy .dockercfg is the bare map")
     func dockercfg() throws {
         let config = try Self.read(#"{"https://index.docker.io/v1/":{"auth":"dTpw"}}"#, format: .dockercfg).get()

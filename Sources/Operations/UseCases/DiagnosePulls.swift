@@ -51,25 +51,28 @@ public enum DoctorInputError: UserFacingError, Equatable {
 
 public enum DiagnosePulls {
     public static func inCluster(
-        connection: ClusterConnection, target: DoctorTarget, now: Date, probe: PullCredentialProbe?
+        connection: ClusterConnection, target: DoctorTarget, now: Date, probe: PullCredentialProbe?, kubelet: KubeletVersion = .newest
     ) async throws -> PullDiagnosis {
-        let input = try await connection.withClient { client in
+        var input = try await connection.withClient { client in
             try await PodPullObservations.read(
                 client: client, namespace: connection.namespace ?? client.config.namespace, target: target, now: now)
         }
+        input.kubeletVersion = kubelet
         return try await diagnose(input, probe: probe)
     }
 
     /// Offline: a pod or workload manifest and/or pull secret files (Secret manifests or docker
     /// configs). Without a pod manifest, `images` are checked against every given secret.
     public static func offline(
-        files: [InputSource], images: [String], serviceAccount: String?, now: Date, probe: PullCredentialProbe?
+        files: [InputSource], images: [String], serviceAccount: String?, now: Date, probe: PullCredentialProbe?,
+        kubelet: KubeletVersion = .newest
     ) async throws -> PullDiagnosis {
         var podSpec: (name: String?, pod: Pod)?
         var secrets: [String: ObservedPullSecret] = [:]
         var order: [String] = []
         for file in files {
-            for document in try Self.documents(in: try file.readText(), file: file.description) {
+            let fileText = try file.readText()
+            for document in try Self.documents(in: fileText, file: file.description) {
                 let kind = document["kind"]?.stringValue
                 let name = document["metadata"]?["name"]?.stringValue
                 switch kind {
@@ -79,8 +82,10 @@ public enum DiagnosePulls {
                     order.append(secretName)
                 case nil:
                     // A bare docker config: the secret it would be, named after the file.
-                    let data = document.encoded()
-                    let format = (try? DockerConfig(parsingDetectingFormat: data))?.format ?? .dockerConfigJSON
+                    // JSON text is offered as written (repeated keys, their order), as the kubelet would read it.
+                    let text = fileText.trimmingCharacters(in: .whitespacesAndNewlines)
+                    let data = text.hasPrefix("{") ? Data(text.utf8) : document.encoded()
+                    let format = DockerConfig.detectFormat(of: document)
                     secrets[file.description] = ObservedPullSecret(
                         type: format.secretType, data: [format.secretKey: data], file: file.description)
                     order.append(file.description)
@@ -92,7 +97,7 @@ public enum DiagnosePulls {
                 }
             }
         }
-        let input: PullDiagnosisInput
+        var input: PullDiagnosisInput
         if let podSpec, images.isEmpty {
             input = PullDiagnosisInput(
                 subject: .manifest(name: podSpec.name), namespace: nil,
@@ -111,6 +116,7 @@ public enum DiagnosePulls {
                 },
                 podPullSecrets: order, serviceAccount: nil, secrets: secrets, now: now)
         }
+        input.kubeletVersion = kubelet
         return try await diagnose(input, probe: probe)
     }
 

@@ -25,8 +25,13 @@ public struct PullSecretReport: Encodable, Sendable, Equatable {
     public let secret: String?
     public let format: String
     public let entries: [RegistryEntryReport]
-    /// True when an entry's auth makes the kubelet ignore the entire secret.
+    /// True when the kubelet refuses the entire secret (a bad auth, a field of the wrong type).
     public let kubeletRejectsSecret: Bool
+    /// Why it refuses it, naming the entry, never a value.
+    public let kubeletRefusal: String?
+    /// What the kubelet reads differently from how the document looks (repeated keys, field
+    /// names in other letter cases, an empty registry key).
+    public let notes: [String]
 
     public var hasProblems: Bool {
         kubeletRejectsSecret || entries.contains(where: \.problem)
@@ -36,10 +41,17 @@ public struct PullSecretReport: Encodable, Sendable, Equatable {
 public enum ShowPullSecret {
     public static func report(for document: PullSecretDocument, reveal: Bool, now: Date) -> PullSecretReport {
         let config = document.config
+        let kubelet = try? document.kubelet.get()
         let entries = config.registries.map { registry -> RegistryEntryReport in
             let entry = config.entries[registry]!
             let check = entry.authCheck
-            let credentials = entry.effectiveCredentials
+            // What the kubelet sends when it reads the secret; the fields' reading when it refuses it.
+            let credentials: (username: String, password: String)?
+            if let sent = kubelet?.entries[registry] {
+                credentials = (sent.username, sent.password.value)
+            } else {
+                credentials = entry.effectiveCredentials
+            }
             let password = credentials?.password ?? entry.password
             let expiry = password.flatMap(CredentialExpiry.of(password:))
             return RegistryEntryReport(
@@ -56,7 +68,16 @@ public enum ShowPullSecret {
         }
         return PullSecretReport(
             secret: document.secretName, format: config.format.rawValue, entries: entries,
-            kubeletRejectsSecret: config.entries.values.contains { $0.authCheck.breaksWholeSecret })
+            kubeletRejectsSecret: document.kubeletRefusal != nil, kubeletRefusal: document.kubeletRefusal?.description,
+            notes: kubelet?.notes.map(\.description) ?? [])
+    }
+
+    /// A secret the kubelet refuses and regcred's editor cannot read either (a field of the
+    /// wrong type): no rows, only why.
+    public static func report(refused secret: KubeletPullSecret, refusal: KubeletRefusal) -> PullSecretReport {
+        PullSecretReport(
+            secret: secret.secretName, format: secret.format.rawValue, entries: [], kubeletRejectsSecret: true,
+            kubeletRefusal: refusal.description, notes: [])
     }
 
     public static func render(_ report: PullSecretReport, as format: ShowOutputFormat, now: Date) -> String {
@@ -68,14 +89,19 @@ public enum ShowPullSecret {
             var table = TextTable(headers: ["REGISTRY", "USERNAME", reveal ? "PASSWORD" : "PASSWORD (FINGERPRINT)", "EMAIL", "AUTH", "EXPIRES"])
             for entry in report.entries {
                 table.append([
-                    entry.registry, entry.username ?? "<none>",
+                    entry.registry.isEmpty ? #""""# : entry.registry, entry.username ?? "<none>",
                     (reveal ? entry.password : entry.passwordFingerprint) ?? "<none>",
                     entry.email ?? "<none>", entry.auth,
                     entry.expiresAt.map { RelativeExpiry.describe($0, now: now) } ?? "unknown",
                 ])
             }
-            var text = table.rendered()
-            for entry in report.entries where entry.auth != AuthCheck.ok.label && entry.auth != AuthCheck.missing.label {
+            var text = report.entries.isEmpty && report.kubeletRefusal != nil ? "" : table.rendered()
+            if let refusal = report.kubeletRefusal { text += "error: \(refusal)\n" }
+            for note in report.notes { text += "warning: \(note)\n" }
+            // An auth the kubelet refuses is already said on the error line.
+            let refusedLabels = report.kubeletRefusal == nil ? [] : [AuthCheck.undecodable.label, AuthCheck.missingSeparator.label]
+            for entry in report.entries
+            where entry.auth != AuthCheck.ok.label && entry.auth != AuthCheck.missing.label && !refusedLabels.contains(entry.auth) {
                 text += "warning: \(entry.registry): \(entry.authDetail)\n"
             }
             for entry in report.entries where entry.expired == true {

@@ -17,7 +17,7 @@ public enum PullDiagnoser {
         // Kubelet order: secrets in list order; within a secret Go's map order is random, so sorted keys.
         var candidates: [KubeletMatcher.Candidate<EntryRef>] = []
         for verdict in verdicts where verdict.state == .usable {
-            for key in verdict.config?.registries ?? [] {
+            for key in verdict.kubelet?.registries ?? [] {
                 candidates.append(.init(key: key, entry: EntryRef(secret: verdict.name, key: key)))
             }
         }
@@ -152,14 +152,13 @@ public enum PullDiagnoser {
     }
 
     private static func malformedFix(_ verdict: PullSecretVerdict, commands: PullFixCommands) -> [String] {
-        guard let config = verdict.config else {
+        // An entry the editor can read again gets new credentials; anything else is recreated.
+        guard let config = verdict.config, let key = verdict.refusal?.registry, let entry = config.entries[key] else {
             return verdict.file == nil
                 ? [commands.deleteSecret(verdict.name), commands.create(secret: verdict.name, registries: ["<registry>"], username: nil)]
                 : []
         }
-        return config.registries.filter { config.entries[$0]?.authCheck.breaksWholeSecret == true }.map { key in
-            commands.updateToken(secret: verdict, registryKey: key, username: config.entries[key]?.username ?? "<username>")
-        }
+        return [commands.updateToken(secret: verdict, registryKey: key, username: entry.username ?? "<username>")]
     }
 
     // MARK: one image
@@ -178,12 +177,14 @@ public enum PullDiagnoser {
                 status: .problem, credentials: [], nearMisses: [],
                 findings: [DiagnosisFinding(code: "invalid-image", severity: .problem, message: "\(error) (the kubelet reports InvalidImageName)")])
         }
-        let outcome = KubeletMatcher.lookup(image, in: candidates)
+        let outcome = KubeletMatcher.lookup(image, in: candidates, kubelet: input.kubeletVersion)
         var findings: [DiagnosisFinding] = []
         var credentials: [CredentialUse] = []
         for (position, match) in outcome.matches.enumerated() {
-            guard let secret = secrets[match.entry.secret], let entry = secret.config?.entries[match.entry.key] else { continue }
-            let effective = entry.effectiveCredentials
+            guard let secret = secrets[match.entry.secret], let sent = secret.kubelet?.entries[match.entry.key] else { continue }
+            // What the kubelet sends; the editor's view of the entry only for the auth check and fixes.
+            let entry = secret.config?.entries[match.entry.key] ?? DockerConfigEntry(username: sent.usernameField)
+            let effective: (username: String, password: String)? = (sent.username, sent.password.value)
             let expiresAt = effective.flatMap { CredentialExpiry.of(password: $0.password) }
             let expired = expiresAt.map { $0 <= input.now } ?? false
             let empty = effective.map { $0.username.isEmpty && $0.password.isEmpty } ?? true
@@ -307,8 +308,8 @@ public enum PullDiagnoser {
     /// Add a key the image matches: rewrite the secret with it when all its entries share one
     /// credential (nothing is lost), else edit the secret by hand.
     private static func nearMissFix(_ miss: NearMiss, secret: PullSecretVerdict, commands: PullFixCommands) -> [String] {
-        guard let config = secret.config else { return [] }
-        let credentials = config.registries.compactMap { config.entries[$0]?.effectiveCredentials }
+        guard let config = secret.config, let kubelet = secret.kubelet else { return [] }
+        let credentials = kubelet.registries.compactMap { key in kubelet.entries[key].map { (username: $0.username, password: $0.password.value) } }
         let shared = credentials.count == config.entries.count && credentials.dropFirst().allSatisfy {
             $0.username == credentials[0].username && $0.password == credentials[0].password
         }
@@ -329,9 +330,9 @@ public enum PullDiagnoser {
     ) -> [String] {
         let existing = input.otherPullSecrets.keys.sorted().first { name in
             let verdict = PullSecretVerdict.evaluate(name: name, observed: input.otherPullSecrets[name], namespace: input.namespace)
-            guard verdict.state == .usable, let config = verdict.config else { return false }
+            guard verdict.state == .usable, let config = verdict.kubelet else { return false }
             let candidates = config.registries.map { KubeletMatcher.Candidate(key: $0, entry: $0) }
-            return !KubeletMatcher.lookup(image, in: candidates).matches.isEmpty
+            return !KubeletMatcher.lookup(image, in: candidates, kubelet: input.kubeletVersion).matches.isEmpty
         }
         let hostLabel = image.registry.split(separator: ".").first.map(String.init) ?? "registry"
         let name = existing ?? "regcred-" + hostLabel.filter { $0.isLetter || $0.isNumber || $0 == "-" }.lowercased()

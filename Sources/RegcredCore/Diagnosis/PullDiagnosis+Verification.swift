@@ -44,12 +44,11 @@ extension PullDiagnosis {
             return image.credentials.indices.compactMap { credentialIndex -> PullProbeTarget? in
                 let use = image.credentials[credentialIndex]
                 guard use.usable,
-                    let entry = secrets.first(where: { $0.name == use.secret })?.config?.entries[use.registryKey],
-                    let credentials = entry.effectiveCredentials
+                    let sent = secrets.first(where: { $0.name == use.secret })?.kubelet?.entries[use.registryKey]
                 else { return nil }
                 return PullProbeTarget(
                     imageIndex: imageIndex, credentialIndex: credentialIndex, registryKey: use.registryKey,
-                    username: credentials.username, password: Redacted(credentials.password), image: qualified)
+                    username: sent.username, password: sent.password, image: qualified)
             }
         }
     }

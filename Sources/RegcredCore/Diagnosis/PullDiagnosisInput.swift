@@ -78,6 +78,8 @@ public struct PullDiagnosisInput: Sendable {
     public var owner: PodOwner?
     /// The clock's reading, for expiry; RegcredCore never reads a clock itself.
     public var now: Date
+    /// Whose matching rules apply (the Go `net/url` the node's kubelet is built with).
+    public var kubeletVersion: KubeletVersion = .newest
 
     public init(
         subject: Subject, namespace: String?, containers: [ContainerImage], podPullSecrets: [String],

@@ -26,19 +26,28 @@ public struct PullSecretVerdict: Sendable, Equatable, Encodable {
     public let detail: String
     public var breaksEveryPull: Bool { state == .malformed }
 
-    /// The parsed config, for matching; never encoded.
+    /// The config as the kubelet reads it, for matching and the credentials it sends; never encoded.
+    let kubelet: KubeletDockerConfig?
+    /// The config as regcred edits it, for auth checks and fixes (nil when it cannot be read).
     let config: DockerConfig?
+    /// Why the kubelet refuses the secret, when it does.
+    let refusal: KubeletRefusal?
     /// The file the secret came from, offline.
     let file: String?
 
     private enum CodingKeys: String, CodingKey { case name, state, type, registries, detail }
 
-    init(name: String, state: State, type: String?, config: DockerConfig?, file: String?, detail: String) {
+    init(
+        name: String, state: State, type: String?, kubelet: KubeletDockerConfig? = nil, config: DockerConfig?,
+        refusal: KubeletRefusal? = nil, file: String?, detail: String
+    ) {
         self.name = name
         self.state = state
         self.type = type
+        self.kubelet = kubelet
         self.config = config
-        self.registries = config?.registries ?? []
+        self.refusal = refusal
+        self.registries = kubelet?.registries ?? config?.registries ?? []
         self.file = file
         self.detail = detail
     }
@@ -63,29 +72,26 @@ public struct PullSecretVerdict: Sendable, Equatable, Encodable {
                 name: name, state: .missingKey, type: type, config: nil, file: observed.file,
                 detail: "type \(type) but no \(format.secretKey) key (keys: \(observed.data.keys.sorted().joined(separator: ", "))); the kubelet ignores it")
         }
-        let config: DockerConfig
-        do {
-            config = try DockerConfig(parsing: bytes, format: format)
-        } catch .missingAuths {
+        // One reading of what the kubelet makes of the bytes; the editor's reading only for fixes.
+        let config = try? DockerConfig(parsing: bytes, format: format)
+        let kubelet: KubeletDockerConfig
+        switch KubeletDockerConfig.read(bytes, format: format) {
+        case .failure(let refusal):
+            return PullSecretVerdict(
+                name: name, state: .malformed, type: type, config: config, refusal: refusal, file: observed.file,
+                detail: "\(format.secretKey): \(refusal.reason)")
+        case .success(let read):
+            kubelet = read
+        }
+        if kubelet.entries.isEmpty {
             // Go unmarshals a document without "auths" into an empty keyring, without an error.
             return PullSecretVerdict(
-                name: name, state: .usable, type: type, config: DockerConfig(format: format), file: observed.file,
-                detail: "\(format.secretKey) has no \"auths\" object, so it offers no credentials")
-        } catch {
-            return PullSecretVerdict(
-                name: name, state: .malformed, type: type, config: nil, file: observed.file,
-                detail: "\(format.secretKey) does not parse (\(error)); the kubelet refuses it, so every pull of the pod fails")
+                name: name, state: .usable, type: type, kubelet: kubelet, config: config ?? DockerConfig(format: format), file: observed.file,
+                detail: "\(format.secretKey) has no entries, so it offers no credentials")
         }
-        let broken = config.registries.filter { config.entries[$0]?.authCheck.breaksWholeSecret == true }
-        if !broken.isEmpty {
-            let reasons = broken.map { "\"\($0)\": \(config.entries[$0]!.authCheck.description)" }
-            return PullSecretVerdict(
-                name: name, state: .malformed, type: type, config: config, file: observed.file,
-                detail: "the auth field of \(reasons.joined(separator: "; "))")
-        }
-        let count = config.entries.count
+        let count = kubelet.entries.count
         return PullSecretVerdict(
-            name: name, state: .usable, type: type, config: config, file: observed.file,
+            name: name, state: .usable, type: type, kubelet: kubelet, config: config, file: observed.file,
             detail: "\(type), \(count) \(count == 1 ? "entry" : "entries")")
     }
 }

@@ -30,7 +30,7 @@ extension DockerConfig {
     /// Parses `data` as the given format.
     public init(parsing data: Data, format: DockerConfigFormat) throws(DockerConfigError) {
         let document: JSONValue
-        do { document = try JSONValue(parsing: data) } catch { throw .invalidJSON(error) }
+        do { document = try OrderedJSON(parsing: data).lastWins } catch { throw .invalidJSON(error) }
         try self.init(document: document, format: format)
     }
 
@@ -38,18 +38,28 @@ extension DockerConfig {
     /// a map of objects without it means the legacy `.dockercfg`.
     public init(parsingDetectingFormat data: Data) throws(DockerConfigError) {
         let document: JSONValue
-        do { document = try JSONValue(parsing: data) } catch { throw .invalidJSON(error) }
+        do { document = try OrderedJSON(parsing: data).lastWins } catch { throw .invalidJSON(error) }
         try self.init(document: document, format: Self.detectFormat(of: document))
     }
 
+    /// Reads a tree as Go's decoder would: `auths` and the entry fields in any letter case
+    /// (written back in their canonical spelling), null entries as empty ones, the empty
+    /// registry key accepted. A tree has lost document order, so where two spellings of one
+    /// field meet, the exact spelling counts as the later one.
     public init(document: JSONValue, format: DockerConfigFormat) throws(DockerConfigError) {
         guard case .object(var members) = document else { throw .notAnObject(found: document.kindDescription) }
-        let auths: [String: JSONValue]
+        var auths: [String: JSONValue] = [:]
         switch format {
         case .dockerConfigJSON:
-            guard let value = members.removeValue(forKey: "auths") else { throw .missingAuths }
-            guard case .object(let map) = value else { throw .authsNotAnObject(found: value.kindDescription) }
-            auths = map
+            let spellings = Self.spellings(of: "auths", in: members)
+            guard !spellings.isEmpty else { throw .missingAuths }
+            for spelling in spellings {
+                switch members.removeValue(forKey: spelling) {
+                case .object(let map)?: auths.merge(map) { _, later in later }
+                case .null?, nil: auths = [:]
+                case let value?: throw .authsNotAnObject(found: value.kindDescription)
+                }
+            }
             self.httpHeaders = members.removeValue(forKey: "HttpHeaders")
             self.additionalFields = members
         case .dockercfg:
@@ -60,34 +70,48 @@ extension DockerConfig {
         self.format = format
         var entries: [String: DockerConfigEntry] = [:]
         for (registry, value) in auths {
-            guard !registry.isEmpty else { throw .emptyRegistryKey }
             entries[registry] = try Self.entry(registry: registry, value: value)
         }
         self.entries = entries
     }
 
-    static func detectFormat(of document: JSONValue) -> DockerConfigFormat {
+    /// The keys of `members` that Go assigns to the field `name`, the exact spelling last.
+    static func spellings(of name: String, in members: [String: JSONValue]) -> [String] {
+        members.keys.filter { GoFieldName.match($0, among: [name]) != nil }
+            .sorted { ($0 == name ? 1 : 0, $0) < ($1 == name ? 1 : 0, $1) }
+    }
+
+    /// The format of a bare config: `auths` (in any letter case) or an empty object means
+    /// `.dockerconfigjson`; a map of objects without it, the legacy `.dockercfg`.
+    public static func detectFormat(of document: JSONValue) -> DockerConfigFormat {
         guard case .object(let members) = document else { return .dockerConfigJSON }
-        if members["auths"] != nil || members.isEmpty { return .dockerConfigJSON }
+        if !spellings(of: "auths", in: members).isEmpty || members.isEmpty { return .dockerConfigJSON }
         let looksLikeEntries = members.values.allSatisfy { $0.objectValue != nil }
         return looksLikeEntries ? .dockercfg : .dockerConfigJSON
     }
 
     private static func entry(registry: String, value: JSONValue) throws(DockerConfigError) -> DockerConfigEntry {
-        guard case .object(var fields) = value else {
-            throw .entryNotAnObject(registry: registry, found: value.kindDescription)
+        var fields: [String: JSONValue]
+        switch value {
+        case .object(let object): fields = object
+        case .null: fields = [:]
+        default: throw .entryNotAnObject(registry: registry, found: value.kindDescription)
         }
-        func take(_ name: String) throws(DockerConfigError) -> String? {
-            guard let field = fields.removeValue(forKey: name) else { return nil }
-            switch field {
-            case .string(let text): return text
-            case .null: return nil
-            default: throw .fieldNotAString(registry: registry, field: name, found: field.kindDescription)
+        /// The kubelet's fields in any letter case; identitytoken (docker's, not the kubelet's) as written.
+        func take(_ name: String, foldingCase: Bool = true) throws(DockerConfigError) -> String? {
+            var result: String?
+            for spelling in foldingCase ? Self.spellings(of: name, in: fields) : [name] {
+                switch fields.removeValue(forKey: spelling) {
+                case .string(let text)?: result = text
+                case .null?, nil: continue
+                case let field?: throw .fieldNotAString(registry: registry, field: name, found: field.kindDescription)
+                }
             }
+            return result
         }
         return DockerConfigEntry(
             username: try take("username"), password: try take("password"), email: try take("email"),
-            auth: try take("auth"), identityToken: try take("identitytoken"), additionalFields: fields)
+            auth: try take("auth"), identityToken: try take("identitytoken", foldingCase: false), additionalFields: fields)
     }
 }
 

@@ -2,10 +2,11 @@
 import Foundation
 
 extension JSONValue {
-    /// The documents in `text`; empty YAML documents are skipped.
+    /// The documents in `text`; empty YAML documents are skipped. JSON is read as Go (and so
+    /// kubectl and the kubelet) reads it: a repeated key's last value wins.
     public static func documents(in text: String) throws -> [JSONValue] {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        if trimmed.hasPrefix("{") { return [try JSONValue(parsing: Data(trimmed.utf8))] }
+        if trimmed.hasPrefix("{") { return [try OrderedJSON(parsing: Data(trimmed.utf8)).lastWins] }
         var documents: [JSONValue] = []
         var current: [Substring] = []
         func flush() throws {

@@ -12,6 +12,14 @@ public struct YAMLSyntaxError: Error, Equatable, CustomStringConvertible {
 extension JSONValue {
     /// Parses one YAML document. An empty document is `null`.
     public init(yaml text: String) throws(YAMLSyntaxError) {
+        // Yams shares an anchored node among its aliases, but hashes mapping keys while it
+        // composes, and the tree built here copies the node at every alias: nine levels of
+        // nine aliases ("billion laughs") would be 387 million values. Count first, from
+        // libyaml's events, stopping at the limit.
+        guard YAMLExpansionBudget.fits(text, limit: Self.maximumYAMLNodes) else {
+            throw YAMLSyntaxError(
+                detail: "the document expands to more than \(Self.maximumYAMLNodes) values once its aliases are replaced (an alias bomb?); a pull secret needs a few dozen")
+        }
         let node: Node?
         do {
             node = try Yams.compose(yaml: text)
@@ -24,6 +32,10 @@ extension JSONValue {
         }
         self = try JSONValue(node: node)
     }
+
+    /// The most values a YAML document may hold once aliases are expanded: far above any
+    /// manifest regcred reads, far below what takes noticeable time or memory.
+    public static let maximumYAMLNodes = 100_000
 
     /// Where and why parsing failed, without the snippet of input that Yams quotes: that line
     /// may hold a password.

@@ -104,20 +104,21 @@ public enum KubeletMatcher {
 
     /// Every candidate with its verdict. `matches` holds the entries the kubelet returns, in
     /// its order; `others` holds the rest in the candidates' order.
+    /// `kubelet` picks the Go `net/url` rules the node's kubelet was built with.
     public static func lookup<Entry>(
-        _ image: ImageReference, in candidates: [Candidate<Entry>]
+        _ image: ImageReference, in candidates: [Candidate<Entry>], kubelet: KubeletVersion = .newest
     ) -> (matches: [Outcome<Entry>], others: [Outcome<Entry>]) {
         let imageName = image.normalizedName
         // Lookup passes the normalised name through ParseSchemelessURL too. The reference
         // grammar admits bracketed registries that are no IPv6 address ("[1:2]"); Go refuses
         // those, and then no key matches (nor the fallback: such a name contains ":").
-        let imageURL = try? RegistryKey.GoURL(parsing: "https://" + imageName, reportingAs: imageName)
+        let imageURL = try? RegistryKey.GoURL(parsing: "https://" + imageName, reportingAs: imageName, kubelet: kubelet)
 
         var keys: [RegistryKey?] = []
         var outcomes: [Outcome<Entry>] = []
         for candidate in candidates {
             do {
-                let key = try RegistryKey(parsing: candidate.key)
+                let key = try RegistryKey(parsing: candidate.key, kubelet: kubelet)
                 keys.append(key)
                 let verdict =
                     imageURL.map { urlsMatch(key: key.lookupURL, image: $0) }

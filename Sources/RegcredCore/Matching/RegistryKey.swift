@@ -37,14 +37,14 @@ public struct RegistryKey: Hashable, Sendable {
     /// Throws for keys the kubelet ignores (those Go's `url.Parse` rejects) and for keys it
     /// indexes but can never match: no host at all, or an index key that no longer parses
     /// when `Lookup` parses it again (a percent-escaped `?`, `#` or `%` in the path).
-    public init(parsing key: String) throws(RegistryKeyError) {
+    public init(parsing key: String, kubelet: KubeletVersion = .newest) throws(RegistryKeyError) {
         guard !key.isEmpty else { throw .empty }
         original = key
 
         // keyring.go: `if !HasPrefix(value, "https://") && !HasPrefix(value, "http://")`.
         // The check is case-sensitive, as in Go.
         let withScheme = key.hasPrefix("https://") || key.hasPrefix("http://") ? key : "https://" + key
-        let parsed = try GoURL(parsing: withScheme, reportingAs: key)
+        let parsed = try GoURL(parsing: withScheme, reportingAs: key, kubelet: kubelet)
         guard !parsed.host.isEmpty else { throw .missingHost(key: key) }
 
         // keyring.go: "It also considers /v2/ and /v1/ equivalent to the hostname".
@@ -62,7 +62,7 @@ public struct RegistryKey: Hashable, Sendable {
         // keyring.go `Lookup` → `URLsMatchStr(indexKey, image)` → `ParseSchemelessURL`:
         // the index key is parsed again with "https://" in front; on error the entry is skipped.
         do {
-            lookupURL = try GoURL(parsing: "https://" + indexKey, reportingAs: key)
+            lookupURL = try GoURL(parsing: "https://" + indexKey, reportingAs: key, kubelet: kubelet)
         } catch {
             throw .indexKeyUnparseable(key: key, indexKey: indexKey)
         }
@@ -138,7 +138,7 @@ extension RegistryKey {
         let path: String
 
         /// `text` must start with `http://` or `https://`; `key` is what errors report.
-        init(parsing text: String, reportingAs key: String) throws(RegistryKeyError) {
+        init(parsing text: String, reportingAs key: String, kubelet: KubeletVersion = .newest) throws(RegistryKeyError) {
             var bytes = Array(text.utf8)[...]
             // url.Parse cuts the fragment first; the fragment must only hold valid escapes.
             if let hash = bytes.firstIndex(of: UInt8(ascii: "#")) {
@@ -178,7 +178,7 @@ extension RegistryKey {
                 rawHost = authority[(at + 1)...]
             }
 
-            host = try Self.parseHost(rawHost, key: key)
+            host = kubelet.checksBracketedHosts ? try Self.parseHost(rawHost, key: key) : try Self.parseHostBeforeGo1_24_8(rawHost, key: key)
             path = try Self.unescape(rawPath, mode: .other, key: key)
         }
 
@@ -226,6 +226,31 @@ extension RegistryKey {
             }
             guard IPv6Literal.isValid(Array(address.utf8)) else { throw .invalidIPLiteral(key: key, host: host) }
             return "[" + address + "]" + String(decoding: colonPort, as: UTF8.self)
+        }
+
+        /// Go's `parseHost` before the CVE-2025-47912 fix (Go 1.21, which v1.28 kubelets carry):
+        /// "[" opens a bracketed host only at the start, and is otherwise an ordinary host
+        /// character; brackets are not checked to hold an IPv6 address; an unbracketed host's
+        /// port starts at its last ":".
+        private static func parseHostBeforeGo1_24_8(_ raw: ArraySlice<UInt8>, key: String) throws(RegistryKeyError) -> String {
+            if raw.first == UInt8(ascii: "[") {
+                guard let close = raw.lastIndex(of: UInt8(ascii: "]")) else { throw .missingClosingBracket(key: key) }
+                let colonPort = raw[(close + 1)...]
+                guard isValidOptionalPort(colonPort) else {
+                    throw .invalidPort(key: key, port: String(decoding: colonPort, as: UTF8.self))
+                }
+                let inside = raw[..<close]
+                if let zone = inside.indices.first(where: { inside[$0...].starts(with: "%25".utf8) }) {
+                    return try unescape(raw[..<zone], mode: .host, key: key) + unescape(raw[zone..<close], mode: .zone, key: key)
+                        + unescape(raw[close...], mode: .host, key: key)
+                }
+            } else if let colon = raw.lastIndex(of: UInt8(ascii: ":")) {
+                let colonPort = raw[colon...]
+                guard isValidOptionalPort(colonPort) else {
+                    throw .invalidPort(key: key, port: String(decoding: colonPort, as: UTF8.self))
+                }
+            }
+            return try unescape(raw, mode: .host, key: key)
         }
 
         /// Go's `validOptionalPort`: empty, or ":" followed by digits (possibly none).

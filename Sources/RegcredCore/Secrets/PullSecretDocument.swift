@@ -15,7 +15,11 @@ public struct PullSecretDocument: Sendable {
 
     public let syntax: Syntax
     public let container: Container
+    /// The config as regcred edits it (lossless; a repeated key keeps its last value, as in Go).
     public var config: DockerConfig
+    /// The config as it was read, the way the kubelet reads it: the credentials it would send,
+    /// or why it refuses the whole secret. Not updated when `config` is edited.
+    public let kubelet: Result<KubeletDockerConfig, KubeletRefusal>
 
     /// The Secret's `namespace/name` for messages, or nil for a bare config.
     public var secretName: String? {
@@ -27,63 +31,78 @@ public struct PullSecretDocument: Sendable {
 }
 
 extension PullSecretDocument {
+    /// The largest input read: a pull secret is a few kilobytes, and anything much larger is a
+    /// mistake or an attack on the parser.
+    public static let maximumInputBytes = 4 << 20
+
     public init(parsing text: String) throws(PullSecretDocumentError) {
+        let (document, syntax, ordered) = try Self.parse(text)
+        try self.init(document: document, syntax: syntax, ordered: ordered)
+    }
+
+    /// The text as a tree, its syntax, and — for JSON — the same document in document order.
+    static func parse(_ text: String) throws(PullSecretDocumentError) -> (JSONValue, Syntax, OrderedJSON?) {
+        guard text.utf8.count <= Self.maximumInputBytes else { throw .tooLarge(bytes: text.utf8.count) }
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw .empty }
-        let document: JSONValue
-        let syntax: Syntax
         if trimmed.hasPrefix("{") || trimmed.hasPrefix("[") {
-            do { document = try JSONValue(parsing: Data(trimmed.utf8)) } catch { throw .syntax("\(error)") }
-            syntax = .json(pretty: trimmed.contains("\n"))
-        } else {
-            do { document = try JSONValue(yaml: text) } catch { throw .syntax("\(error)") }
-            syntax = .yaml
+            let ordered: OrderedJSON
+            do { ordered = try OrderedJSON(parsing: Data(trimmed.utf8)) } catch { throw .syntax("\(error)") }
+            return (ordered.lastWins, .json(pretty: trimmed.contains("\n")), ordered)
         }
-        try self.init(document: document, syntax: syntax)
+        do { return (try JSONValue(yaml: text), .yaml, nil) } catch { throw .syntax("\(error)") }
     }
 
     /// A document already parsed: a Secret as the API server returns it, or a docker config.
-    public init(document: JSONValue, syntax: Syntax) throws(PullSecretDocumentError) {
+    /// `ordered` is the same document with its document order, when it was JSON text.
+    public init(document: JSONValue, syntax: Syntax, ordered: OrderedJSON? = nil) throws(PullSecretDocumentError) {
         self.syntax = syntax
         guard case .object(let members) = document else { throw .notAnObject(found: document.kindDescription) }
         if members["kind"] != nil || members["apiVersion"] != nil {
-            (container, config) = try Self.readSecret(document)
+            let (field, format, raw) = try Self.secretBytes(document)
+            container = .secret(manifest: document, field: field, key: format.secretKey)
+            do { config = try DockerConfig(parsing: raw, format: format) } catch { throw .config(error) }
+            kubelet = KubeletDockerConfig.read(raw, format: format)
         } else {
             container = .bareConfig
-            do { config = try DockerConfig(document: document, format: DockerConfig.detectFormat(of: document)) } catch {
+            let format = DockerConfig.detectFormat(of: document)
+            do { config = try DockerConfig(document: document, format: format) } catch {
                 throw .config(error)
             }
+            do { kubelet = .success(try KubeletDockerConfig.read(ordered ?? OrderedJSON(document), format: format)) } catch {
+                kubelet = .failure(error)
+            }
         }
+    }
+
+    /// Why the kubelet refuses this secret as a whole, if it does.
+    public var kubeletRefusal: KubeletRefusal? {
+        if case .failure(let refusal) = kubelet { return refusal }
+        return nil
     }
 
     /// The bytes to store under the Secret's key (`data[.dockerconfigjson]`), for writing back
     /// through the API rather than as text.
     public var encodedConfig: Data { config.encoded() }
 
-    private static func readSecret(_ manifest: JSONValue) throws(PullSecretDocumentError) -> (Container, DockerConfig) {
+    /// Where a Secret manifest keeps its docker config: the field (`data` or `stringData`), the
+    /// format its type names, and the bytes.
+    static func secretBytes(_ manifest: JSONValue) throws(PullSecretDocumentError) -> (String, DockerConfigFormat, Data) {
         let name = manifest["metadata"]?["name"]?.stringValue ?? "<unnamed>"
         let kind = manifest["kind"]?.stringValue ?? "<none>"
         guard kind == "Secret" else { throw .notASecret(kind: kind) }
         let type = manifest["type"]?.stringValue ?? "Opaque"
         guard let format = DockerConfigFormat(secretType: type) else { throw .wrongSecretType(name: name, type: type) }
         let key = format.secretKey
-        let raw: Data
-        let field: String
         if let encoded = manifest["data"]?[key] {
             guard case .string(let text) = encoded, let data = Data(base64Encoded: text) else {
                 throw .dataNotBase64(name: name, key: key)
             }
-            (raw, field) = (data, "data")
+            return ("data", format, data)
         } else if case .string(let text)? = manifest["stringData"]?[key] {
-            (raw, field) = (Data(text.utf8), "stringData")
-        } else {
-            throw .missingKey(name: name, key: key, type: type)
+            return ("stringData", format, Data(text.utf8))
         }
-        do {
-            return (.secret(manifest: manifest, field: field, key: key), try DockerConfig(parsing: raw, format: format))
-        } catch {
-            throw .config(error)
-        }
+        throw .missingKey(name: name, key: key, type: type)
     }
 
     /// The document, in the syntax it was read in, carrying `config` in place of the old one.
@@ -107,8 +126,42 @@ extension PullSecretDocument {
     }
 }
 
+/// A pull secret as only the kubelet reads it: where its bytes are, and what Go makes of them.
+/// Unlike `PullSecretDocument` it needs nothing of regcred's editor, so a config the kubelet
+/// refuses (or reads as empty) is a verdict rather than invalid input.
+public struct KubeletPullSecret: Sendable {
+    /// The Secret's `namespace/name`, or nil for a bare config.
+    public let secretName: String?
+    public let format: DockerConfigFormat
+    public let reading: Result<KubeletDockerConfig, KubeletRefusal>
+
+    public init(parsing text: String) throws(PullSecretDocumentError) {
+        let (document, _, ordered) = try PullSecretDocument.parse(text)
+        try self.init(document: document, ordered: ordered)
+    }
+
+    /// A Secret as the API server returns it (with kind and apiVersion), or a bare config.
+    public init(document: JSONValue, ordered: OrderedJSON? = nil) throws(PullSecretDocumentError) {
+        guard case .object(let members) = document else { throw .notAnObject(found: document.kindDescription) }
+        if members["kind"] != nil || members["apiVersion"] != nil {
+            let (_, format, raw) = try PullSecretDocument.secretBytes(document)
+            let name = document["metadata"]?["name"]?.stringValue ?? "<unnamed>"
+            secretName = document["metadata"]?["namespace"]?.stringValue.map { "\($0)/\(name)" } ?? name
+            self.format = format
+            reading = KubeletDockerConfig.read(raw, format: format)
+        } else {
+            secretName = nil
+            format = DockerConfig.detectFormat(of: document)
+            do { reading = .success(try KubeletDockerConfig.read(ordered ?? OrderedJSON(document), format: format)) } catch {
+                reading = .failure(error)
+            }
+        }
+    }
+}
+
 public enum PullSecretDocumentError: Error, Equatable, CustomStringConvertible {
     case empty
+    case tooLarge(bytes: Int)
     case syntax(String)
     case notAnObject(found: String)
     case notASecret(kind: String)
@@ -121,6 +174,8 @@ public enum PullSecretDocumentError: Error, Equatable, CustomStringConvertible {
         switch self {
         case .empty:
             "the input is empty; give a Secret manifest (YAML or JSON) or a docker config"
+        case .tooLarge(let bytes):
+            "the input is \(bytes) bytes; a pull secret is a few kilobytes, and regcred reads at most \(PullSecretDocument.maximumInputBytes) (4 MiB)"
         case .syntax(let detail):
             "the input is \(detail)"
         case .notAnObject(let found):

@@ -45,6 +45,9 @@ struct DoctorCommand: AsyncParsableCommand {
     @Option(name: [.short, .customLong("output")], help: "Output format: table or json.")
     var output: ShowOutputFormat = .table
 
+    @Option(name: .long, help: ArgumentHelp("The kubelet whose matching rules to apply: \(KubeletVersion.allCases.map(\.rawValue).joined(separator: " or ")).", valueName: "version"))
+    var kubeletVersion: KubeletVersion = .newest
+
     func validate() throws {
         if !files.isEmpty {
             if pod != nil { throw ValidationError("give either a POD in the cluster or -f FILE, not both") }
@@ -71,10 +74,12 @@ struct DoctorCommand: AsyncParsableCommand {
         let diagnosis: PullDiagnosis
         if !files.isEmpty {
             diagnosis = try await DiagnosePulls.offline(
-                files: files.map(InputSource.init(path:)), images: image, serviceAccount: serviceAccount, now: Date(), probe: probe)
+                files: files.map(InputSource.init(path:)), images: image, serviceAccount: serviceAccount, now: Date(), probe: probe,
+                kubelet: kubeletVersion)
         } else {
             let target: DoctorTarget = pod.map { .pod($0) } ?? .images(image, serviceAccount: serviceAccount ?? "default")
-            diagnosis = try await DiagnosePulls.inCluster(connection: kube.connection, target: target, now: Date(), probe: probe)
+            diagnosis = try await DiagnosePulls.inCluster(
+                connection: kube.connection, target: target, now: Date(), probe: probe, kubelet: kubeletVersion)
         }
         Terminal.write(DiagnosePulls.render(diagnosis, as: output))
         if !diagnosis.isHealthy { throw CheckFailed("some images cannot be pulled (see above)") }

@@ -35,8 +35,13 @@ enum BadInputFixtures {
     struct Document: Sendable, CustomTestStringConvertible {
         let label: String
         let text: String
+        /// What the kubelet makes of it. `match` reads only what the kubelet reads, so a config it
+        /// refuses or reads as empty is a finding (exit 1); `show` reports a refusal (exit 1).
+        var kubelet: KubeletVerdict = .unreadable
         var testDescription: String { label }
     }
+
+    enum KubeletVerdict: Sendable { case unreadable, empty, refused }
 
     static let invalidDocuments: [Document] = [
         Document(
@@ -52,13 +57,13 @@ enum BadInputFixtures {
                   password: \(canary): not allowed here
 
                 """),
-        Document(label: "docker config without auths", text: #"{"credsStore":"\#(canary)"}"#),
+        Document(label: "docker config without auths", text: #"{"credsStore":"\#(canary)"}"#, kubelet: .empty),
         Document(
             label: "Secret whose .dockerconfigjson has no auths",
-            text: secretYAML(payload: base64(#"{"HttpHeaders":{"X-Note":"\#(canary)"}}"#))),
+            text: secretYAML(payload: base64(#"{"HttpHeaders":{"X-Note":"\#(canary)"}}"#)), kubelet: .empty),
         Document(
             label: "entry that is not an object",
-            text: #"{"auths":{"registry.example.com":"\#(canary)"}}"#),
+            text: #"{"auths":{"registry.example.com":"\#(canary)"}}"#, kubelet: .refused),
         Document(
             label: "Secret that is not a pull secret",
             text: secretYAML(type: "Opaque", key: "password", payload: base64(canary))),
