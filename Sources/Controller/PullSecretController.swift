@@ -164,7 +164,21 @@ public final class PullSecretController: Sendable {
             let started = ContinuousClock.now
             var succeeded = true
             do {
-                switch try await reconciler.reconcile(name: name, scope: scope) {
+                let queue = self.queue
+                let urgent: PullSecretReconciler.UrgentNamespaces = { busy in
+                    let taken = await queue.takePending(name) { asked in
+                        let names = asked.prioritized
+                        guard !names.isEmpty else { return (nil, asked) }
+                        let later = names.intersection(busy)
+                        let left: PassScope? = switch asked {
+                        case .namespaces: later.isEmpty ? nil : .namespaces(later)
+                        default: later.isEmpty ? .all : .allServingFirst(later)
+                        }
+                        return (.namespaces(names.subtracting(later)), left)
+                    }
+                    return taken?.prioritized ?? []
+                }
+                switch try await reconciler.reconcile(name: name, scope: scope, urgent: urgent) {
                 case .done:
                     await queue.forget(name)
                 case .retry(let result, let streaks):

@@ -74,6 +74,23 @@ public actor WorkQueue<Key: Hashable & Sendable, Scope: WorkScope> {
         }
     }
 
+    /// While `key` is being processed: takes what adds have asked of it since, if `absorb`
+    /// returns what the running work can do now and what must wait. The part it takes no longer
+    /// queues the key again; the rest stays asked for. (A full pass of a ClusterPullSecret
+    /// serves namespaces that appeared after it began.)
+    public func takePending(_ key: Key, _ absorb: (Scope) -> (taken: Scope?, left: Scope?)) -> Scope? {
+        guard processing.contains(key), dirty.contains(key), let scope = scopes[key] else { return nil }
+        let (taken, left) = absorb(scope)
+        guard let taken else { return nil }
+        if let left {
+            scopes[key] = left
+        } else {
+            scopes[key] = nil
+            dirty.remove(key)
+        }
+        return taken
+    }
+
     /// Resets the key's backoff after a success.
     public func forget(_ key: Key) {
         failures[key] = nil

@@ -24,7 +24,8 @@ struct ScopedPassTests {
             logger.logLevel = .warning
             let controller = PullSecretController(
                 client: cluster.client, controllerNamespace: cluster.controllerNamespace, catalog: ProfileCatalog(),
-                metrics: ControllerMetrics(), identity: "test", selector: cluster.clusterPullSecretSelector, recordEvents: false, logger: logger)
+                metrics: ControllerMetrics(), identity: "test", selector: cluster.clusterPullSecretSelector,
+                statusInterval: .zero, recordEvents: false, logger: logger)  // status read right after each pass
             await controller.registerHandlers()  // events queue work no worker takes; only the calls below reconcile
             let informers = Task { await controller.runInformers() }
             defer { informers.cancel() }

@@ -57,3 +57,35 @@ struct StatusWriteTests {
         }
     }
 }
+
+@Suite("No head-of-line blocking", .serialized)
+struct NewNamespaceDuringFullPassTests {
+    @Test("a namespace created during a slow full pass is served before the pass ends")
+    func servedBeforeTheFullPassEnds() async throws {
+        try await ControllerHarness.run { cluster in
+            try await cluster.sourceSecret(password: "t0ken-hol")
+            var initial: [String] = []
+            for index in 0..<150 { initial.append(try await cluster.namespace("i\(index)")) }
+            _ = try await cluster.clusterPullSecret("hol", secretName: "regcred-hol")
+            // A slow client: 150 namespaces need 300 writes, about 20 s at 15 requests a second.
+            var slow = cluster.client.config
+            slow.qps = 15
+            slow.burst = 15
+            try await cluster.withController(config: slow) { _ in
+                try await eventually("the full pass has begun") {
+                    for namespace in initial.prefix(20) where await cluster.secret("regcred-hol", in: namespace) != nil { return true }
+                    return false
+                }
+                let late = try await cluster.namespace("late")
+                try await eventually("the new namespace has its secret and SA entry", timeout: .seconds(60)) {
+                    let secret = await cluster.secret("regcred-hol", in: late) != nil
+                    let attached = await cluster.pullSecretNames(in: late)?.contains("regcred-hol") == true
+                    return secret && attached
+                }
+                var unserved = 0
+                for namespace in initial where await cluster.secret("regcred-hol", in: namespace) == nil { unserved += 1 }
+                #expect(unserved > 0, "the new namespace waited for the whole full pass")
+            }
+        }
+    }
+}

@@ -70,7 +70,7 @@ struct WorkQueueTests {
         await queue.done("a")
         await queue.add("a", scope: .namespace("x"))
         await queue.add("a")
-        #expect(await queue.next()?.scope == .all)
+        #expect(await queue.next()?.scope == .allServingFirst(["x"]), "a full pass that serves x first")
     }
 
     @Test("a scope added while the key is processed comes back with it after done, and only then")
@@ -112,7 +112,9 @@ struct WorkQueueTests {
         #expect(scope == .all)
         #expect(PassScope.covering(["a", "b"]) == .namespaces(["a", "b"]))
         #expect(PassScope.covering((0...PassScope.namespaceLimit).map { "ns-\($0)" }) == .all)
-        #expect(PassScope.namespace("a").merged(with: .all) == .all)
+        #expect(PassScope.namespace("a").merged(with: .all) == .allServingFirst(["a"]))
+        #expect(PassScope.all.merged(with: .all) == .all)
+        #expect(PassScope.allServingFirst(["a"]).merged(with: .namespace("b")) == .allServingFirst(["a", "b"]))
     }
 
     @Test("backoff doubles per failure up to the cap", arguments: [

@@ -90,6 +90,15 @@ struct ActionExecutor: Sendable {
         do {
             _ = try await client.resource(Secret.self, namespace: namespace).create(secret)
         } catch let error as KubeAPIError where error.reason == .alreadyExists {
+            // The cache may not show our own create yet: a list pinned to the name (what RBAC
+            // grants) tells ours from someone else's. Ours is left to the pass its event brings.
+            let options = ListOptions(fieldSelector: FieldSelector.name(name))
+            if let existing = try? await client.resource(Secret.self, namespace: namespace).list(options).items.first,
+                existing.metadata.labels[ManagedObjectMarkers.ownerLabel] == desired.owner,
+                existing.metadata.labels[ManagedObjectMarkers.managedByLabel] == ManagedObjectMarkers.managedByValue
+            {
+                return
+            }
             throw Failure.foreignSecret(
                 "secret \(namespace)/\(name) exists and is not managed by regcred; regcred never changes it: delete it, or set another spec.secretName")
         }

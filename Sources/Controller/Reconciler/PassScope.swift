@@ -7,6 +7,9 @@
 public enum PassScope: Hashable, Sendable, WorkScope {
     case all
     case namespaces(Set<String>)
+    /// A full pass that serves these namespaces first: namespace events that arrived while a
+    /// full pass was already asked for (a new namespace must not wait behind a rotation).
+    case allServingFirst(Set<String>)
 
     /// Above this many namespaces one full pass is cheaper than looking each one up.
     public static let namespaceLimit = 256
@@ -19,13 +22,24 @@ public enum PassScope: Hashable, Sendable, WorkScope {
         return set.count > namespaceLimit ? .all : .namespaces(set)
     }
 
-    public func merged(with other: PassScope) -> PassScope {
-        switch (self, other) {
-        case (.namespaces(let mine), .namespaces(let theirs)):
-            let union = mine.union(theirs)
-            return union.count > Self.namespaceLimit ? .all : .namespaces(union)
-        default:
-            return .all
+    /// The namespaces to serve first (all of a narrow scope).
+    public var prioritized: Set<String> {
+        switch self {
+        case .all: []
+        case .namespaces(let names), .allServingFirst(let names): names
         }
+    }
+
+    public var isFull: Bool {
+        if case .namespaces = self { return false }
+        return true
+    }
+
+    public func merged(with other: PassScope) -> PassScope {
+        let names = prioritized.union(other.prioritized)
+        guard isFull || other.isFull else {
+            return names.count > Self.namespaceLimit ? .all : .namespaces(names)
+        }
+        return names.isEmpty || names.count > Self.namespaceLimit ? .all : .allServingFirst(names)
     }
 }

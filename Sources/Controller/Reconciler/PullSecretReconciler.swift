@@ -55,7 +55,12 @@ public struct PullSecretReconciler: Sendable {
     /// One pass over `scope`. A pass over some namespaces becomes a full pass when the desired
     /// secret is not the one the last full pass wrote (a new credential, a changed spec), so a
     /// change always reaches every namespace.
-    public func reconcile(name: String, scope: PassScope = .all, now: @Sendable () -> Date = Date.init) async throws -> Outcome {
+    /// Namespaces events asked for since a full pass began, minus those it already visited.
+    public typealias UrgentNamespaces = @Sendable (_ visited: Set<String>) async -> Set<String>
+
+    public func reconcile(
+        name: String, scope: PassScope = .all, urgent: UrgentNamespaces? = nil, now: @Sendable () -> Date = Date.init
+    ) async throws -> Outcome {
         guard var resource = await caches.clusterPullSecrets.get(namespace: nil, name: name) else {
             metrics.forget(clusterPullSecret: name)
             await refresher.forget(name)
@@ -118,7 +123,8 @@ public struct PullSecretReconciler: Sendable {
             pass = result
             visited = names
         } else {
-            let (result, outcomes) = await sync(desired)
+            // Namespaces the scope names are served first, then every other one.
+            let (result, outcomes) = await sync(desired, first: scope.prioritized, urgent: urgent)
             ledger.replace(name, desired: desired, outcomes: outcomes)
             pass = result
             visited = nil
@@ -207,11 +213,18 @@ public struct PullSecretReconciler: Sendable {
     /// namespaces holds neither a snapshot of a whole cache (an event arriving meanwhile would
     /// copy the entire store) nor all the plans at once. Returns the outcome of every selected
     /// namespace among `names`; a name no longer cached has none.
-    private func sync(_ desired: DesiredPullSecret, namespaces names: [String]? = nil) async -> (SyncResult, [String: NamespaceLedger.Outcome]) {
+    ///
+    /// A full pass asks `urgent` before each namespace for namespaces that events named since it
+    /// began (a new namespace, its service account) and serves those first, so a long pass (a
+    /// rotation over 10,000 namespaces at 50 QPS) never keeps a new namespace waiting. `urgent`
+    /// is given the namespaces being worked on at that moment, which it leaves for a later pass.
+    private func sync(
+        _ desired: DesiredPullSecret, namespaces names: [String]? = nil, first: Set<String> = [], urgent: UrgentNamespaces? = nil
+    ) async -> (SyncResult, [String: NamespaceLedger.Outcome]) {
         var pending: ArraySlice<String>
         if let names { pending = names[...] } else { pending = await caches.namespaces.keys.map(\.name)[...] }
         var ready: [NamespaceView] = []
-        return await run(desired) {
+        return await run(desired, first: first, urgent: urgent) {
             while ready.isEmpty {
                 guard !pending.isEmpty else { return nil }
                 let batch = Set(pending.prefix(Self.batchSize))
@@ -280,8 +293,28 @@ public struct PullSecretReconciler: Sendable {
     /// Plans each namespace `next` yields and executes the plans, `concurrency` namespaces at a
     /// time; failures are collected, not thrown. Returns the outcome of each selected namespace.
     private func run(
-        _ desired: DesiredPullSecret, over next: () async -> NamespaceView?
+        _ desired: DesiredPullSecret, first: Set<String> = [], urgent: UrgentNamespaces? = nil,
+        over next: () async -> NamespaceView?
     ) async -> (SyncResult, [String: NamespaceLedger.Outcome]) {
+        /// Namespaces with a task running, and those served ahead of their turn (skipped when
+        /// their turn comes).
+        var inFlight: Set<String> = []
+        var servedAhead = first
+        var aheadQueue = first.isEmpty ? [] : await views(of: first, desired: desired)
+        func nextView() async -> NamespaceView? {
+            if let urgent {
+                let names = await urgent(inFlight)
+                if !names.isEmpty {
+                    servedAhead.formUnion(names)
+                    aheadQueue += await views(of: names, desired: desired)
+                }
+            }
+            if let view = aheadQueue.popLast() { return view }
+            while let view = await next() {
+                if !servedAhead.contains(view.namespace.name) { return view }
+            }
+            return nil
+        }
         var result = SyncResult()
         var failures: [NamespaceFailure] = []
         var outcomes: [String: NamespaceLedger.Outcome] = [:]
@@ -293,7 +326,7 @@ public struct PullSecretReconciler: Sendable {
 
         /// The next namespace with something to do, recording the others on the way.
         func nextWork() async -> (plan: NamespacePlan, view: NamespaceView)? {
-            while let view = await next() {
+            while let view = await nextView() {
                 let plan = PullSecretPlanner.plan(
                     desired, namespace: view.namespace.observed, secret: view.secret?.observed,
                     serviceAccounts: view.accounts.map(\.observed), retired: view.retired.map(\.observed))
@@ -317,6 +350,7 @@ public struct PullSecretReconciler: Sendable {
         await withTaskGroup(of: (NamespacePlan, SyncResult, ActionExecutor.Failure?, NamespaceLedger.Outcome).self) { group in
             func startNext() async {
                 guard let item = await nextWork() else { return }
+                inFlight.insert(item.plan.namespace)
                 group.addTask {
                     var partial = SyncResult()
                     let failure = await executor.execute(
@@ -327,6 +361,7 @@ public struct PullSecretReconciler: Sendable {
             }
             for _ in 0..<concurrency { await startNext() }
             for await (plan, partial, failure, success) in group {
+                inFlight.remove(plan.namespace)
                 result.created += partial.created
                 result.updated += partial.updated
                 result.deleted += partial.deleted
