@@ -20,6 +20,7 @@
 #   "regcred" in regcred-system equals deploy/regcred.yaml and deploy/monitoring/ (but for Helm's
 #   own labels), and its values do what they say (managedSecretNames, replicas, leader election,
 #   extra args, scheduling, a custom image, names per release, refusing unsafe settings);
+# - values.schema.json: values of the wrong type or shape fail at `helm template` time;
 # - the alerts: promtool check rules, and promtool test rules (alerts-test.yaml: they fire when
 #   they should and only then), where promtool is installed (Debian package "prometheus");
 #   skipped otherwise;
@@ -308,6 +309,24 @@ if [[ -n $renderer ]]; then
             "pod": {"imagePullSecrets": [{"name": "team-registry"}]},
             "pod_labels": {"app.kubernetes.io/version": "1.2.3-rc.1"}}'
     fi
+
+    # values.schema.json: wrong types and unknown keys fail before anything is rendered.
+    check_fails "schema refuses replicaCount of the wrong type" "replicaCount: Invalid type. Expected: integer" \
+        render schema-replicas regcred regcred-system '{"replicaCount": "two"}'
+    check_fails "schema refuses leaderElection.enabled of the wrong type" "leaderElection.enabled: Invalid type. Expected: boolean" \
+        render schema-leader regcred regcred-system '{"leaderElection": {"enabled": "yes"}}'
+    check_fails "schema refuses a managedSecretNames that is not a list" "managedSecretNames: Invalid type. Expected: array" \
+        render schema-managed regcred regcred-system '{"managedSecretNames": "regcred-ghcr"}'
+    check_fails "schema refuses a malformed image digest" "image.digest: Does not match pattern" \
+        render schema-digest regcred regcred-system '{"image": {"digest": "0123abcd"}}'
+    check_fails "schema refuses an unknown pull policy" "image.pullPolicy: image.pullPolicy must be one of" \
+        render schema-policy regcred regcred-system '{"image": {"pullPolicy": "Sometimes"}}'
+    check_fails "schema refuses a misspelt top-level value (replicas for replicaCount)" "Additional property replicas is not allowed" \
+        render schema-typo regcred regcred-system '{"replicas": 3}'
+    check_fails "schema refuses a port out of range" "metrics.port: Must be less than or equal to 65535" \
+        render schema-port regcred regcred-system '{"metrics": {"port": 80800}}'
+    check_fails "schema refuses a wrong type given with --set, as helm install would" "replicaCount: Invalid type" \
+        helm template regcred charts/regcred --namespace regcred-system --set replicaCount=two
 
     check_fails "render refuses 2 replicas without leader election" "leaderElection" \
         render unsafe regcred regcred-system '{"replicaCount": 2, "leaderElection": {"enabled": false}}'
