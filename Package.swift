@@ -122,7 +122,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // Thin entry point: flags in, one use case called, output and exit code out.
+        // Thin entry point: flags in, one use case called, output and exit code out. The production
+        // binary: no test support (KubeSandbox lives in regcred-sandbox).
         .executableTarget(
             name: "regcred",
             dependencies: [
@@ -130,7 +131,6 @@ let package = Package(
                 "RegcredCore",
                 "KubernetesClient",
                 "Controller",
-                "KubeSandbox",
                 "RegistryProbe",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -17,7 +17,7 @@ struct Regcred: AsyncParsableCommand {
         subcommands: [
             CreateCommand.self, UpdateCommand.self, ShowCommand.self, MatchCommand.self, VerifyCommand.self, DoctorCommand.self,
             RotateCommand.self, DeleteCommand.self, ProfilesCommand.self, StatusCommand.self, SyncCommand.self, ControllerCommand.self,
-            CredentialProviderCommand.self, DemoCommand.self,
+            CredentialProviderCommand.self,
         ]
     )
 
