@@ -8,10 +8,7 @@ struct MatchCommand: AsyncParsableCommand {
         commandName: "match",
         abstract: "Show which entries of a pull secret the kubelet would use for an image, and why.",
         discussion: """
-            Applies the kubelet's rules: image normalisation (nginx → docker.io/library/nginx), exact
-            port, same number of host labels with per-label globs, key path as a prefix, most
-            specific first, and the index.docker.io fallback for Docker Hub images.
-            Exits 1 when no entry matches.
+            Applies the kubelet's rules: image normalisation (nginx → docker.io/library/nginx), exact port, same number of host labels with per-label globs, key path as a prefix, most specific first, and the index.docker.io fallback for Docker Hub images. Exits 1 when no entry matches.
             """)
 
     @Argument(help: "An image reference, e.g. ghcr.io/org/app:1.2 or nginx.")
