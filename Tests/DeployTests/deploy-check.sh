@@ -119,6 +119,8 @@ for file in "${manifests[@]}"; do
     check "$file: every document parses and has apiVersion, kind, metadata.name" py parse "$file"
 done
 check "deploy/regcred.yaml: the objects and figures the deployment issue asks for" py spec deploy/regcred.yaml
+image_reference=$("$root/scripts/image" --print-reference)
+check "deploy/regcred.yaml: deploys the image scripts/image builds ($image_reference)" py image deploy/regcred.yaml "$image_reference"
 check "deploy/regcred.yaml: security context, probes, resources, ports and wiring" py workload deploy/regcred.yaml
 check "deploy/regcred.yaml: RBAC has no wildcards and exactly the expected permissions" py rbac deploy/regcred.yaml
 check "deploy/regcred.yaml: every RBAC rule has a comment saying what it is for" py rule-comments deploy/regcred.yaml
@@ -228,6 +230,7 @@ if [[ -n $renderer ]]; then
 
     if rendered default regcred regcred-system '{}'; then
         f="$work/render-default.yaml"
+        check "render [default]: deploys the image scripts/image builds ($image_reference)" py image "$f" "$image_reference"
         check "render [default]: security context, probes, resources, ports and wiring" py workload "$f"
         check "render [default]: RBAC has no wildcards and exactly the expected permissions" py rbac "$f"
         check "render [default]: equals deploy/regcred.yaml but for Helm's labels and the Namespace" \

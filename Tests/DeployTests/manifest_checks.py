@@ -263,6 +263,19 @@ def cmd_spec(path):
     problems_exit(problems)
 
 
+def cmd_image(path, want):
+    """Every Deployment runs the image `want` (the reference scripts/image builds)."""
+    problems = []
+    deployments = objects(load(path), "Deployment")
+    if not deployments:
+        problems.append("no Deployment")
+    for dep in deployments:
+        for c in dep["spec"]["template"]["spec"]["containers"]:
+            if c.get("image") != want:
+                problems.append(f"{dep['metadata']['name']}/{c['name']}: image {c.get('image')}, but scripts/image builds {want}")
+    problems_exit(problems)
+
+
 def rule_tuples(rules):
     out = set()
     for r in rules:
@@ -494,6 +507,7 @@ if __name__ == "__main__":
         "chart-meta": lambda: cmd_chart_meta(*args),
         "workload": lambda: cmd_workload(*args),
         "spec": lambda: cmd_spec(*args),
+        "image": lambda: cmd_image(*args),
         "rbac": lambda: cmd_rbac(*args),
         "rule-comments": lambda: cmd_rule_comments(args),
         "same": lambda: cmd_same(*args),
