@@ -222,6 +222,9 @@ let package = Package(
             name: "CLITests",
             dependencies: ["RegcredCore", "regcred", "KubeSandbox", "TestPeers"]
         ),
+        // The image scripts/image builds: pushed to a real registry, inspected, unpacked and run
+        // (only when scripts/test has built it; see REGCRED_IMAGE_LAYOUT).
+        .testTarget(name: "ImageTests", dependencies: ["TestPeers"]),
     ],
     swiftLanguageModes: [.v6]
 )
