@@ -1,6 +1,6 @@
 // The container image scripts/image builds, checked as a registry and a runtime see it: pushed
 // with skopeo to a real docker-registry (TLS + htpasswd) and inspected there (user, entrypoint,
-// labels, digest), then unpacked with umoci and run with chroot. Runs when scripts/test has built
+// labels, digest), then unpacked with umoci and run with unshare + chroot. Runs when scripts/test has built
 // the image and set REGCRED_IMAGE_LAYOUT (the OCI layout) and REGCRED_IMAGE_TAG.
 import Foundation
 import TestPeers
@@ -113,7 +113,7 @@ struct ContainerImageTests {
     }
 
     @Test("unpacked with umoci, the root filesystem runs regcred as uid 65532 under chroot",
-          .enabled(if: getuid() == 0, "umoci unpack and chroot need root"))
+          .enabled(if: getuid() == 0, "umoci unpack, unshare and chroot need root"))
     func unpackAndRun() async throws {
         let image = try #require(BuiltImage.fromEnvironment)
         try await TemporaryDirectory.with { directory in
@@ -122,11 +122,19 @@ struct ContainerImageTests {
             try await ChildProcess.runTool(
                 "umoci", ["unpack", "--image", "\(image.layout.path):\(image.tag)", bundle.path], home: home)
             let rootfs = bundle.appending(path: "rootfs")
+            // Every container runtime mounts /proc; the Swift runtime of a static binary reads its
+            // arguments from /proc/self/cmdline.
+            try FileManager.default.createDirectory(at: rootfs.appending(path: "proc"), withIntermediateDirectories: true)
 
-            // What the runtime would do: the image's PATH, the image's user, its root filesystem only.
+            // What the runtime would do: a mount and PID namespace of its own with /proc, the
+            // image's PATH, the image's user, its root filesystem only.
             func inImage(_ arguments: [String]) async throws -> ProcessOutcome {
                 try await ChildProcess.run(
-                    try InstalledTool.require("chroot"), arguments: ["--userspec=65532:65532", rootfs.path] + arguments,
+                    try InstalledTool.require("unshare"),
+                    arguments: [
+                        "--mount", "--pid", "--fork", "--mount-proc=\(rootfs.path)/proc",
+                        try InstalledTool.require("chroot").path, "--userspec=65532:65532", rootfs.path,
+                    ] + arguments,
                     environment: ["PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/home/nonroot"], currentDirectory: home)
             }
 
