@@ -115,14 +115,17 @@ let package = Package(
                 "KubernetesClient",
                 "CredentialSources",
                 "Operations",
-                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // Thin entry point: flags in, one use case called, output and exit code out.
+        // Thin entry point: flags in, one use case called, output and exit code out. The production
+        // binary: no test support (KubeSandbox lives in regcred-sandbox).
         .executableTarget(
             name: "regcred",
             dependencies: [
@@ -130,7 +133,6 @@ let package = Package(
                 "RegcredCore",
                 "KubernetesClient",
                 "Controller",
-                "KubeSandbox",
                 "RegistryProbe",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -220,6 +222,9 @@ let package = Package(
             name: "CLITests",
             dependencies: ["RegcredCore", "regcred", "KubeSandbox", "TestPeers"]
         ),
+        // The image scripts/image builds: pushed to a real registry, inspected, unpacked and run
+        // (only when scripts/test has built it; see REGCRED_IMAGE_LAYOUT).
+        .testTarget(name: "ImageTests", dependencies: ["TestPeers"]),
     ],
     swiftLanguageModes: [.v6]
 )

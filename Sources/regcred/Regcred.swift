@@ -14,11 +14,11 @@ struct Regcred: AsyncParsableCommand {
 
             Exit codes: 0 success; 1 a check found a problem (show, match, verify, doctor, sync, a rotation whose new credentials fail); 64 usage error; 65 invalid input; 66 missing input (file, variable or secret not found); 69 a tool, the API server or a credential provider is unavailable; 70 internal error; 73 cannot write (or the secret exists); 75 repeated conflicts or a rotation still waiting, try again; 77 forbidden or unauthorized; 78 unusable kubeconfig.
             """,
-        version: "0.1.0",
+        version: BuildInfo.version,
         subcommands: [
             CreateCommand.self, UpdateCommand.self, ShowCommand.self, MatchCommand.self, VerifyCommand.self, DoctorCommand.self,
             RotateCommand.self, DeleteCommand.self, ProfilesCommand.self, StatusCommand.self, SyncCommand.self, ControllerCommand.self,
-            ScanCommand.self, RBACCommand.self, CredentialProviderCommand.self, DemoCommand.self,
+            ScanCommand.self, RBACCommand.self, CredentialProviderCommand.self, CompletionCommand.self, VersionCommand.self,
         ]
     )
 

@@ -273,6 +273,25 @@ struct HealthServerTests {
         #expect(servers.map(\.endpoints) == [.all])
     }
 
+    @Test("a method other than GET or HEAD is 405 with Allow; HEAD has the headers and no body")
+    func methods() async throws {
+        let server = HealthServer(address: loopback, metrics: nil, logger: quietLogger())
+        try await withServer(server) { port in
+            var post = HTTPClientRequest(url: "http://127.0.0.1:\(port)/healthz")
+            post.method = .POST
+            let refused = try await HTTPClient.shared.execute(post, timeout: .seconds(10))
+            #expect(refused.status.code == 405)
+            #expect(refused.headers.first(name: "Allow") == "GET, HEAD")
+            var head = HTTPClientRequest(url: "http://127.0.0.1:\(port)/healthz")
+            head.method = .HEAD
+            let headers = try await HTTPClient.shared.execute(head, timeout: .seconds(10))
+            #expect(headers.status.code == 200)
+            #expect(headers.headers.first(name: "Content-Length") == "3")
+            let body = try await headers.body.collect(upTo: 1 << 10)
+            #expect(body.readableBytes == 0)
+        }
+    }
+
     @Test("a port already in use makes run fail and waiters learn it")
     func portInUse() async throws {
         let first = HealthServer(address: loopback, metrics: nil, logger: quietLogger())

@@ -1,15 +1,16 @@
-// HealthServer: the controller's HTTP endpoint for Prometheus and the kubelet, a Hummingbird 2
-// server run as a ServiceLifecycle Service. It serves `GET /metrics` (the exposition of
-// ControllerMetrics), `GET /healthz` (200 "ok" while the process runs) and `GET /readyz` (200
-// once the readiness check says ready, else 503 with the reason).
+// HealthServer: the controller's HTTP endpoint for Prometheus and the kubelet, a small HTTP/1.1
+// server on swift-nio run as a ServiceLifecycle Service. It serves `GET /metrics` (the exposition
+// of ControllerMetrics), `GET /healthz` (200 "ok" while the process runs) and `GET /readyz` (200
+// once the readiness check says ready, else 503 with the reason); anything else is 404.
 //
 // The controller's flags give two addresses, metrics and probes (as controller-runtime's
 // --metrics-bind-address and --health-probe-bind-address). `servers(…)` makes one server with
 // every endpoint when both addresses are equal, else two: one serving /metrics, one the probes.
 import Foundation
-import Hummingbird
 import Logging
 import NIOCore
+import NIOHTTP1
+import NIOPosix
 import ServiceLifecycle
 import Synchronization
 
@@ -68,43 +69,101 @@ public final class HealthServer: Service, Sendable {
         }
     }
 
-    /// Serves until cancelled or until graceful shutdown.
+    /// Serves until cancelled or until graceful shutdown; open connections are closed then.
     public func run() async throws {
-        let app = Application(
-            router: makeRouter(),
-            configuration: ApplicationConfiguration(address: .hostname(address.host, port: address.port), serverName: nil),
-            onServerRunning: { [weak self] channel in self?.didListen(port: channel.localAddress?.port ?? 0) },
-            logger: logger)
         defer { didEnd() }
-        try await app.run()
-    }
-
-    func makeRouter() -> Router<BasicRequestContext> {
-        let router = Router()
-        if endpoints.contains(.metrics), let metrics {
-            router.get("metrics") { _, _ -> Response in
-                Self.text(metrics.exposition(), contentType: ControllerMetrics.expositionContentType)
+        let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .bind(host: address.host, port: address.port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                    return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(wrappingChannelSynchronously: channel)
+                }
             }
-        }
-        if endpoints.contains(.probes) {
-            router.get("healthz") { _, _ -> Response in
-                Self.text("ok\n")
-            }
-            let readiness = self.readiness
-            router.get("readyz") { _, _ -> Response in
-                switch await readiness() {
-                case .ready: Self.text("ok\n")
-                case .notReady(let reason): Self.text("not ready: \(reason)\n", status: .serviceUnavailable)
+        didListen(port: server.channel.localAddress?.port ?? 0)
+        try await cancelWhenGracefulShutdown {
+            try await server.executeThenClose { connections in
+                await withDiscardingTaskGroup { group in
+                    do {
+                        for try await connection in connections {
+                            group.addTask { await self.serve(connection) }
+                        }
+                    } catch {
+                        self.logger.debug("the listening socket failed", metadata: ["error": "\(error)"])
+                    }
                 }
             }
         }
-        return router
     }
 
-    private static func text(_ body: String, status: HTTPResponse.Status = .ok,
-                             contentType: String = "text/plain; charset=utf-8") -> Response {
-        Response(status: status, headers: [.contentType: contentType],
-                 body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
+    /// Answers the requests of one connection, in order, until the client closes it or asks to.
+    private func serve(_ connection: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>) async {
+        do {
+            try await connection.executeThenClose { inbound, outbound in
+                var request: HTTPRequestHead?
+                for try await part in inbound {
+                    switch part {
+                    case .head(let head):
+                        request = head
+                    case .body:
+                        continue
+                    case .end:
+                        guard let head = request else { continue }
+                        request = nil
+                        let response = await respond(to: head)
+                        var headers = HTTPHeaders()
+                        headers.add(name: "Content-Type", value: response.contentType)
+                        headers.add(name: "Content-Length", value: String(response.body.readableBytes))
+                        if response.status == .methodNotAllowed { headers.add(name: "Allow", value: "GET, HEAD") }
+                        if !head.isKeepAlive { headers.add(name: "Connection", value: "close") }
+                        try await outbound.write(.head(HTTPResponseHead(version: head.version, status: response.status, headers: headers)))
+                        if head.method != .HEAD { try await outbound.write(.body(.byteBuffer(response.body))) }
+                        try await outbound.write(.end(nil))
+                        if !head.isKeepAlive { return }
+                    }
+                }
+            }
+        } catch {
+            logger.debug("connection ended with an error", metadata: ["error": "\(error)"])
+        }
+    }
+
+    struct Response {
+        var status: HTTPResponseStatus
+        var contentType = "text/plain; charset=utf-8"
+        var body: ByteBuffer
+    }
+
+    /// The answer to one request: the endpoint for its path, 405 for a method other than GET or
+    /// HEAD, 404 for a path this server does not serve.
+    func respond(to request: HTTPRequestHead) async -> Response {
+        let path = request.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? request.uri
+        let answer: () async -> Response
+        switch path {
+        case "/metrics" where endpoints.contains(.metrics) && metrics != nil:
+            let metrics = self.metrics
+            answer = {
+                Response(status: .ok, contentType: ControllerMetrics.expositionContentType,
+                         body: ByteBuffer(string: metrics?.exposition() ?? ""))
+            }
+        case "/healthz" where endpoints.contains(.probes):
+            answer = { Response(status: .ok, body: ByteBuffer(string: "ok\n")) }
+        case "/readyz" where endpoints.contains(.probes):
+            let readiness = self.readiness
+            answer = {
+                switch await readiness() {
+                case .ready: Response(status: .ok, body: ByteBuffer(string: "ok\n"))
+                case .notReady(let reason): Response(status: .serviceUnavailable, body: ByteBuffer(string: "not ready: \(reason)\n"))
+                }
+            }
+        default:
+            return Response(status: .notFound, body: ByteBuffer(string: "not found\n"))
+        }
+        guard request.method == .GET || request.method == .HEAD else {
+            return Response(status: .methodNotAllowed, body: ByteBuffer(string: "method not allowed\n"))
+        }
+        return await answer()
     }
 
     private func didListen(port: Int) {

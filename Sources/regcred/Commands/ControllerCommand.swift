@@ -14,14 +14,9 @@ struct ControllerCommand: AsyncParsableCommand {
         commandName: "controller",
         abstract: "Run the controller: keep every ClusterPullSecret's pull secret in every selected namespace.",
         discussion: """
-            Watches ClusterPullSecrets, namespaces, service accounts and only the secrets regcred
-            manages; writes nothing while another replica holds the lease (--leader-elect).
-            Stops gracefully on SIGTERM or SIGINT.
+            Watches ClusterPullSecrets, namespaces, service accounts and only the secrets regcred manages; writes nothing while another replica holds the lease (--leader-elect). Stops gracefully on SIGTERM or SIGINT.
 
-            Token sources (ecr, gcp, acr, githubApp) are asked once per refresh, from the token's
-            real expiry; failed fetches are retried by TOKEN_RETRY_TYPE (simple|exponential,
-            default exponential), TOKEN_RETRIES (default 3) and TOKEN_RETRY_DELAY (seconds,
-            default 5), and the last good credential stays in place meanwhile.
+            Token sources (ecr, gcp, acr, githubApp) are asked once per refresh, from the token's real expiry; failed fetches are retried by TOKEN_RETRY_TYPE (simple|exponential, default exponential), TOKEN_RETRIES (default 3) and TOKEN_RETRY_DELAY (seconds, default 5), and the last good credential stays in place meanwhile.
             """)
 
     @Option(name: .customLong("controller-namespace"), help: "Where source secrets and the lease live (default: $POD_NAMESPACE, the in-cluster namespace, else regcred-system).")

@@ -7,9 +7,7 @@ struct DeleteCommand: AsyncParsableCommand {
         commandName: "delete",
         abstract: "Delete a pull secret from the cluster.",
         discussion: """
-            Refuses secrets that are not pull secrets, and those a ClusterPullSecret manages
-            (the controller would write them again) unless --force. The delete is conditional on
-            the version read, so a secret replaced meanwhile is not removed.
+            Refuses secrets that are not pull secrets, and those a ClusterPullSecret manages (the controller would write them again) unless --force. The delete is conditional on the version read, so a secret replaced meanwhile is not removed.
             """)
 
     @Argument(help: "The pull secret's name.")

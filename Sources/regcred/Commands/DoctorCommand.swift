@@ -10,15 +10,9 @@ struct DoctorCommand: AsyncParsableCommand {
         commandName: "doctor",
         abstract: "Explain why a pod can or cannot pull its images, and print the commands that fix it.",
         discussion: """
-            Walks what the kubelet does: the pod's imagePullSecrets (a service account's list is copied
-            into a pod only at creation, and only when the pod sets none), whether each secret exists,
-            has the right type and key and parses (one malformed pull secret fails every pull of the pod),
-            which entries match each image (init, regular and ephemeral containers) by the kubelet's
-            rules, near misses (docker.io vs index.docker.io, ports, globs, paths), and token expiry.
-            With --verify, the matching credentials are tried against the registry.
+            Walks what the kubelet does: the pod's imagePullSecrets (a service account's list is copied into a pod only at creation, and only when the pod sets none), whether each secret exists, has the right type and key and parses (one malformed pull secret fails every pull of the pod), which entries match each image (init, regular and ephemeral containers) by the kubelet's rules, near misses (docker.io vs index.docker.io, ports, globs, paths), and token expiry. With --verify, the matching credentials are tried against the registry.
 
-            Before a pod exists: --image REF --service-account SA. Offline: -f with a pod or workload
-            manifest and/or pull secret files (with --image when there is no manifest).
+            Before a pod exists: --image REF --service-account SA. Offline: -f with a pod or workload manifest and/or pull secret files (with --image when there is no manifest).
 
             Exits 0 when every image can be pulled as far as regcred can tell, 1 when a problem is found.
             """)

@@ -10,11 +10,13 @@ struct ProfilesCommand: ParsableCommand {
         abstract: "List registry profiles: named sets of hosts that share one credential.",
         discussion: """
             Add your own in a YAML file (--profiles FILE, or $XDG_CONFIG_HOME/regcred/profiles.yaml):
+
               profiles:
                 acme-eu:
                   registries: [eu.registry.acme.example, registry.acme.example]
                   username: robot-ci            # optional default username
                   description: ACME, Europe     # optional
+
             A user profile with a built-in's name replaces it.
             """)
 

@@ -11,20 +11,16 @@ struct RotateCommand: AsyncParsableCommand {
         commandName: "rotate",
         abstract: "Rotate a secret's credentials under a new name without a gap: create, verify, switch, drain, delete.",
         discussion: """
-            For secrets whose name is referenced elsewhere. The secret may be a pull secret or an
-            Opaque secret with username and password keys (as pull-through caches take upstream
-            credentials). Steps: (1) create NAME-v<N+1> with the new credentials, the old ones
-            still valid; (2) verify them against the registries; (3) switch references: every
-            service account's imagePullSecrets (in place, order kept), the pod templates of
-            --workload, and the fields named by --ref; (4) wait until nothing references the old
-            secret (service accounts, those templates and fields, running pods); (5) delete it;
-            (6) remind you to revoke the old credentials. Progress is recorded on the new secret:
-            after a crash, Ctrl-C or a timeout, run the same command again to resume.
-            For a single secret nobody else names, `regcred update` (in place) stays simpler.
+            For secrets whose name is referenced elsewhere. The secret may be a pull secret or an Opaque secret with username and password keys (as pull-through caches take upstream credentials). Steps: (1) create NAME-v<N+1> with the new credentials, the old ones still valid; (2) verify them against the registries; (3) switch references: every service account's imagePullSecrets (in place, order kept), the pod templates of --workload, and the fields named by --ref; (4) wait until nothing references the old secret (service accounts, those templates and fields, running pods); (5) delete it; (6) remind you to revoke the old credentials.
+
+            Progress is recorded on the new secret: after a crash, Ctrl-C or a timeout, run the same command again to resume. For a single secret nobody else names, `regcred update` (in place) stays simpler.
+
             Examples:
-              regcred rotate ghcr-pull -n apps --password-file new-token --workload deploy/web --workload cronjob/report
+
+              regcred rotate ghcr-pull -n apps --password-file new-token \\
+                --workload deploy/web --workload cronjob/report
               regcred rotate upstream-creds -n cache --password-env NEW --skip-verify \\
-                --ref cache.example.com/v1/registrycaches/main:spec.upstream.secretReferenceName
+                --ref cache.example.com/v1/caches/main:spec.upstream.secretName
               regcred rotate ghcr-pull -n apps --password-env NEW --dry-run
             """)
 

@@ -11,12 +11,7 @@ struct ShowCommand: AsyncParsableCommand {
         commandName: "show",
         abstract: "Decode and check a pull secret: one row per registry, passwords masked.",
         discussion: """
-            Reads SECRET from the cluster, or a file with -f. Shows each entry's username, a password fingerprint (length and a short SHA-256, never
-            the value), email, whether auth agrees with username and password, and the expiry of
-            tokens that carry one (JWTs, ECR tokens). Credentials are read as the kubelet reads them
-            (Go's encoding/json: field names in any letter case, the last of a repeated key); a
-            warning says where that differs from how the document looks. Exits 1 when the kubelet
-            refuses the secret or an entry has a problem it would trip over (bad auth, expired token).
+            Reads SECRET from the cluster, or a file with -f. Shows each entry's username, a password fingerprint (length and a short SHA-256, never the value), email, whether auth agrees with username and password, and the expiry of tokens that carry one (JWTs, ECR tokens). Credentials are read as the kubelet reads them (Go's encoding/json: field names in any letter case, the last of a repeated key); a warning says where that differs from how the document looks. Exits 1 when the kubelet refuses the secret or an entry has a problem it would trip over (bad auth, expired token).
             """)
 
     @Argument(help: "A pull secret in the cluster (omit with -f).")

@@ -7,11 +7,7 @@ struct VerifyCommand: AsyncParsableCommand {
         commandName: "verify",
         abstract: "Check a pull secret's credentials against the registries: one row per entry.",
         discussion: """
-            Performs the Docker Registry v2 handshake for every entry (GET /v2/, then Basic auth or a
-            Bearer token from the registry's token service) and, for each --image, checks that the
-            entries the kubelet would use for it may pull its manifest. TLS is verified unless the
-            host is given with --insecure-registry. Passwords and tokens are never printed.
-            Exits 1 when any check fails.
+            Performs the Docker Registry v2 handshake for every entry (GET /v2/, then Basic auth or a Bearer token from the registry's token service) and, for each --image, checks that the entries the kubelet would use for it may pull its manifest. TLS is verified unless the host is given with --insecure-registry. Passwords and tokens are never printed. Exits 1 when any check fails.
             """)
 
     @Argument(help: "A pull secret in the cluster (omit with -f).")
