@@ -7,11 +7,10 @@ import Testing
 
 @Suite("help, version and completion")
 struct HelpAndVersionTests {
-    /// Every command with a discussion. Not yet reflowed (owned by the create/update and
-    /// credential-provider work, reflowed after it lands): create, update, credential-provider.
+    /// Every command with a discussion.
     static let commands: [[String]] = [
-        [], ["controller"], ["delete"], ["doctor"], ["match"], ["profiles"], ["rotate"], ["show"], ["verify"],
-        ["completion"], ["version"],
+        [], ["create"], ["update"], ["controller"], ["delete"], ["doctor"], ["match"], ["profiles"], ["rotate"], ["show"],
+        ["verify"], ["scan"], ["rbac"], ["credential-provider"], ["completion"], ["version"],
     ]
 
     /// The part of `--help` before USAGE: the abstract and the discussion.

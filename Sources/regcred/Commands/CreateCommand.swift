@@ -12,19 +12,23 @@ struct CreateCommand: AsyncParsableCommand {
         commandName: "create",
         abstract: "Create a kubernetes.io/dockerconfigjson Secret for one or more registries.",
         discussion: """
-            One credential serves every registry given with --registry and every host of --profile.
-            Like kubectl, create writes to the cluster unless --dry-run=client, which prints the
-            Secret instead (no cluster needed); -o dockerconfigjson and -o env always print.
-            Examples:
-              echo "$TOKEN" | regcred create ghcr-pull --registry ghcr.io --username bot --password-stdin -n apps
-              regcred create icr --profile ibm-us --password-env IBM_API_KEY --dry-run=client -o yaml > icr.yaml
-              regcred create ci --registry reg.example.com --username ci --password-file tok -o env --env-name REG
-              regcred create ecr-pull --source ecr --region us-east-1 --region eu-west-1 -n apps
-              regcred create gar --source gcp --gcp-key-file key.json --registry europe-docker.pkg.dev --dry-run=client -o yaml
+            One credential serves every registry given with --registry and every host of --profile. Like kubectl, create writes to the cluster unless --dry-run=client, which prints the Secret instead (no cluster needed); -o dockerconfigjson and -o env always print. Content the kubelet would refuse (a username with ':', for one) is never written (exit 65).
 
-            With --source, the token is minted once from the provider (ECR, GCP, ACR, GitHub App)
-            with the same code the controller uses; AWS credentials come from the standard chain
-            (environment, web identity, container credentials, ~/.aws files, IMDS).
+            With --source, the token is minted once from the provider (ECR, GCP, ACR, GitHub App) with the same code the controller uses; AWS credentials come from the standard chain (environment, web identity, container credentials, ~/.aws files, IMDS).
+
+            --overwrite replaces a pull secret of the same name, keeping its labels and annotations. A secret of another type (an Opaque app secret), an immutable one, or one a ClusterPullSecret manages is replaced only with --force as well, which says what is lost.
+
+            Examples:
+              echo "$TOKEN" | regcred create ghcr-pull --registry ghcr.io \\
+                --username bot --password-stdin -n apps
+              regcred create icr --profile ibm-us --password-env IBM_API_KEY \\
+                --dry-run=client -o yaml
+              regcred create ci --registry reg.example.com --username ci \\
+                --password-file tok -o env --env-name REG
+              regcred create ecr-pull --source ecr --region us-east-1 \\
+                --region eu-west-1 -n apps
+              regcred create gar --source gcp --gcp-key-file key.json \\
+                --registry europe-docker.pkg.dev --dry-run=client -o yaml
             """)
 
     @Argument(help: "The Secret's name.")

@@ -20,7 +20,7 @@ struct CredentialProviderCommand: AsyncParsableCommand {
             The provider gets one attempt within --timeout. Errors, a token that is already expired among them, go to \
             standard error with a non-zero exit; the kubelet logs them and does not cache them.
 
-            Configure it with a kubelet CredentialProviderConfig (docs/credential-provider.md):
+            Configure it with a kubelet CredentialProviderConfig (docs/credential-provider.md), for example:
               providers:
                 - name: regcred
                   apiVersion: credentialprovider.kubelet.k8s.io/v1

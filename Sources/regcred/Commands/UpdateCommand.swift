@@ -7,16 +7,14 @@ struct UpdateCommand: AsyncParsableCommand {
         commandName: "update",
         abstract: "Replace the password/token (and the derived auth) in a pull secret.",
         discussion: """
-            Sets the new password and recomputes auth for every entry or the --registry ones, and
-            keeps every other registry, field and piece of metadata. In the cluster (SECRET) the
-            update is conditional on the version read and retried on conflict. From a file (-f) it
-            reads a Secret manifest (YAML or JSON, data or stringData) or a bare docker config
-            (decrypting it first when it is gpg-armoured); YAML comments and key order are not
-            preserved (keys are written sorted).
+            Sets the new password and recomputes auth for every entry or the --registry ones, and keeps every other registry, field and piece of metadata. In the cluster (SECRET) the update is conditional on the version read and retried on conflict; a secret a ClusterPullSecret manages is changed only with --force (the controller would write its own content back), and an immutable one not at all (exit 73). From a file (-f) it reads a Secret manifest (YAML or JSON, data or stringData) or a bare docker config (decrypting it first when it is gpg-armoured); YAML comments and key order are not preserved (keys are written sorted). A result the kubelet would refuse (another entry with a broken auth, say) is not written (exit 65, naming the entry).
+
             Examples:
               aws ecr get-login-password | regcred update ecr-pull -n apps --password-stdin
-              aws ecr get-login-password | regcred update -f secret.yaml --password-stdin --in-place
-              regcred update -f - --registry ghcr.io --password-env GH_TOKEN < secret.json > new.json
+              aws ecr get-login-password | regcred update -f secret.yaml \\
+                --password-stdin --in-place
+              regcred update -f - --registry ghcr.io --password-env GH_TOKEN \\
+                < secret.json > new.json
             """)
 
     @Argument(help: "A pull secret in the cluster (omit with -f).")
