@@ -165,11 +165,11 @@ public final class PullSecretController: Sendable {
             var succeeded = true
             do {
                 let queue = self.queue
-                let urgent: PullSecretReconciler.UrgentNamespaces = { busy in
+                let urgent: PullSecretReconciler.UrgentNamespaces = { mustWait in
                     let taken = await queue.takePending(name) { asked in
                         let names = asked.prioritized
                         guard !names.isEmpty else { return (nil, asked) }
-                        let later = names.intersection(busy)
+                        let later = names.filter(mustWait)
                         let left: PassScope? = switch asked {
                         case .namespaces: later.isEmpty ? nil : .namespaces(later)
                         default: later.isEmpty ? .all : .allServingFirst(later)

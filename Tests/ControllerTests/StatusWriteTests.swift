@@ -89,3 +89,32 @@ struct NewNamespaceDuringFullPassTests {
         }
     }
 }
+
+@Suite("No write amplification", .serialized)
+struct WriteAmplificationTests {
+    @Test("converging 60 namespaces costs one secret create and one service-account patch each, and no reads")
+    func oneWriteEach() async throws {
+        try await ControllerHarness.run { cluster in
+            // Request counts are the sandbox's: a shared real cluster serves other clients too.
+            guard let sandbox = cluster.sandbox else { return }
+            try await cluster.sourceSecret(password: "t0ken-once")
+            var namespaces: [String] = []
+            for index in 0..<60 { namespaces.append(try await cluster.namespace("w\(index)")) }
+            for namespace in namespaces {
+                try await eventually("\(namespace)'s default service account exists") { await cluster.pullSecretNames(in: namespace) != nil }
+            }
+            let name = try await cluster.clusterPullSecret("once", secretName: "regcred-once")
+            let creates = await sandbox.requestCount(verb: "create", resource: "secrets")
+            let patches = await sandbox.requestCount(verb: "patch", resource: "serviceaccounts")
+            let gets = await sandbox.requestCount(verb: "get", resource: "serviceaccounts")
+            try await cluster.withController { _ in
+                try await eventually("all 60 synced") { await cluster.status(name)?.namespaces?.synced == 60 }
+                // Echo events of the pass's own writes settle before counting.
+                try await Task.sleep(for: .milliseconds(500))
+            }
+            #expect(await sandbox.requestCount(verb: "create", resource: "secrets") - creates == 60)
+            #expect(await sandbox.requestCount(verb: "patch", resource: "serviceaccounts") - patches == 60)
+            #expect(await sandbox.requestCount(verb: "get", resource: "serviceaccounts") - gets == 0)
+        }
+    }
+}

@@ -55,8 +55,9 @@ public struct PullSecretReconciler: Sendable {
     /// One pass over `scope`. A pass over some namespaces becomes a full pass when the desired
     /// secret is not the one the last full pass wrote (a new credential, a changed spec), so a
     /// change always reaches every namespace.
-    /// Namespaces events asked for since a full pass began, minus those it already visited.
-    public typealias UrgentNamespaces = @Sendable (_ visited: Set<String>) async -> Set<String>
+    /// Namespaces events asked for since a full pass began, except those `mustWait` names
+    /// (being worked on, or part of the pass anyway), which stay asked for.
+    public typealias UrgentNamespaces = @Sendable (_ mustWait: @escaping @Sendable (String) -> Bool) async -> Set<String>
 
     public func reconcile(
         name: String, scope: PassScope = .all, urgent: UrgentNamespaces? = nil, now: @Sendable () -> Date = Date.init
@@ -224,7 +225,10 @@ public struct PullSecretReconciler: Sendable {
         var pending: ArraySlice<String>
         if let names { pending = names[...] } else { pending = await caches.namespaces.keys.map(\.name)[...] }
         var ready: [NamespaceView] = []
-        return await run(desired, first: first, urgent: urgent) {
+        // Only namespaces the pass does not cover jump ahead: events about the others are mostly
+        // the echoes of this pass's own writes, which the pass handles (or its successor).
+        let covered = urgent == nil ? [] : Set(pending)
+        return await run(desired, first: first, covered: covered, urgent: urgent) {
             while ready.isEmpty {
                 guard !pending.isEmpty else { return nil }
                 let batch = Set(pending.prefix(Self.batchSize))
@@ -293,7 +297,7 @@ public struct PullSecretReconciler: Sendable {
     /// Plans each namespace `next` yields and executes the plans, `concurrency` namespaces at a
     /// time; failures are collected, not thrown. Returns the outcome of each selected namespace.
     private func run(
-        _ desired: DesiredPullSecret, first: Set<String> = [], urgent: UrgentNamespaces? = nil,
+        _ desired: DesiredPullSecret, first: Set<String> = [], covered: Set<String> = [], urgent: UrgentNamespaces? = nil,
         over next: () async -> NamespaceView?
     ) async -> (SyncResult, [String: NamespaceLedger.Outcome]) {
         /// Namespaces with a task running, and those served ahead of their turn (skipped when
@@ -303,7 +307,8 @@ public struct PullSecretReconciler: Sendable {
         var aheadQueue = first.isEmpty ? [] : await views(of: first, desired: desired)
         func nextView() async -> NamespaceView? {
             if let urgent {
-                let names = await urgent(inFlight)
+                let busy = inFlight
+                let names = await urgent { busy.contains($0) || covered.contains($0) }
                 if !names.isEmpty {
                     servedAhead.formUnion(names)
                     aheadQueue += await views(of: names, desired: desired)
