@@ -6,7 +6,7 @@
 // pass over that namespace rather than over all of them.
 
 /// The part of a key's work that adds ask for; merged while the key waits.
-public protocol WorkScope: Sendable {
+public protocol WorkScope: Sendable, Hashable {
     /// All of the key's work: what an add without a scope asks for.
     static var all: Self { get }
     func merged(with other: Self) -> Self
@@ -24,11 +24,15 @@ public actor WorkQueue<Key: Hashable & Sendable, Scope: WorkScope> {
     private var isShutDown = false
     /// The per-key backoff, also used by callers that back off parts of a key's work.
     public nonisolated let backoff: ItemBackoff
-    private let clock: any Clock<Duration>
+    private let clock = ContinuousClock()
+    /// Delayed adds, earliest first (client-go's delaying queue): one timer task waits for the
+    /// earliest; a repeated add of the same key and scope keeps only the earliest time.
+    private var delayed = DelayHeap<Key, Scope>()
+    private var timer: Task<Void, Never>?
+    private var timerDeadline: ContinuousClock.Instant?
 
-    public init(backoff: ItemBackoff = ItemBackoff(), clock: any Clock<Duration> = ContinuousClock()) {
+    public init(backoff: ItemBackoff = ItemBackoff()) {
         self.backoff = backoff
-        self.clock = clock
     }
 
     /// Number of keys waiting (not counting those being processed), for the queue-depth metric.
@@ -68,10 +72,36 @@ public actor WorkQueue<Key: Hashable & Sendable, Scope: WorkScope> {
     /// Adds the key once `delay` has passed (a planned second look, not a failure). The scope
     /// joins the key's pending scope only then, so an earlier pass does not use it up.
     public func add(_ key: Key, scope: Scope = .all, after delay: Duration) {
-        Task { [clock] in
-            try? await clock.sleep(for: delay)
-            self.add(key, scope: scope)
+        guard !isShutDown else { return }
+        guard delay > .zero else { return add(key, scope: scope) }
+        delayed.insert(key, scope: scope, due: clock.now + delay)
+        armTimer()
+    }
+
+    /// Delayed adds waiting (for the queue-depth metric and tests).
+    public var delayedCount: Int { delayed.count }
+
+    /// Keeps one timer task, due at the earliest delayed add.
+    private func armTimer() {
+        guard let earliest = delayed.earliestDue else {
+            timer?.cancel()
+            (timer, timerDeadline) = (nil, nil)
+            return
         }
+        if let timerDeadline, timerDeadline <= earliest, timer != nil { return }
+        timer?.cancel()
+        timerDeadline = earliest
+        timer = Task { [clock] in
+            try? await clock.sleep(until: earliest)
+            guard !Task.isCancelled else { return }
+            await self.fireDue()
+        }
+    }
+
+    private func fireDue() {
+        (timer, timerDeadline) = (nil, nil)
+        for (key, scope) in delayed.popDue(at: clock.now) { add(key, scope: scope) }
+        armTimer()
     }
 
     /// While `key` is being processed: takes what adds have asked of it since, if `absorb`
@@ -128,6 +158,9 @@ public actor WorkQueue<Key: Hashable & Sendable, Scope: WorkScope> {
 
     public func shutDown() {
         isShutDown = true
+        timer?.cancel()
+        (timer, timerDeadline) = (nil, nil)
+        delayed = DelayHeap()
         let pending = waiters
         waiters.removeAll()
         for waiter in pending { waiter.resume(returning: nil) }
@@ -149,5 +182,73 @@ public struct ItemBackoff: Sendable, Hashable {
         guard failures < 40 else { return cap }
         let scaled = base * (1 << failures)
         return min(scaled, cap)
+    }
+}
+
+/// Delayed adds ordered by due time (a binary min-heap); one entry per key and scope, at the
+/// earliest time asked.
+struct DelayHeap<Key: Hashable & Sendable, Scope: WorkScope>: Sendable {
+    private struct Entry: Sendable {
+        var due: ContinuousClock.Instant
+        var key: Key
+        var scope: Scope
+    }
+
+    private struct EntryKey: Hashable, Sendable {
+        var key: Key
+        var scope: Scope
+    }
+
+    private var heap: [Entry] = []
+    private var dueByEntry: [EntryKey: ContinuousClock.Instant] = [:]
+
+    var count: Int { dueByEntry.count }
+    var earliestDue: ContinuousClock.Instant? { heap.first?.due }
+
+    mutating func insert(_ key: Key, scope: Scope, due: ContinuousClock.Instant) {
+        let entryKey = EntryKey(key: key, scope: scope)
+        if let existing = dueByEntry[entryKey], existing <= due { return }
+        // An earlier add supersedes a later one: the later entry stays in the heap, skipped when popped.
+        dueByEntry[entryKey] = due
+        heap.append(Entry(due: due, key: key, scope: scope))
+        var child = heap.count - 1
+        while child > 0 {
+            let parent = (child - 1) / 2
+            guard heap[child].due < heap[parent].due else { break }
+            heap.swapAt(child, parent)
+            child = parent
+        }
+    }
+
+    /// Removes and returns every entry due at `now`, earliest first.
+    mutating func popDue(at now: ContinuousClock.Instant) -> [(Key, Scope)] {
+        var due: [(Key, Scope)] = []
+        while let first = heap.first, first.due <= now {
+            let entry = removeFirst()
+            let entryKey = EntryKey(key: entry.key, scope: entry.scope)
+            // Only the entry at the recorded (earliest) time counts; superseded ones are dropped.
+            guard dueByEntry[entryKey] == entry.due else { continue }
+            dueByEntry[entryKey] = nil
+            due.append((entry.key, entry.scope))
+        }
+        return due
+    }
+
+    private mutating func removeFirst() -> Entry {
+        let first = heap[0]
+        let last = heap.removeLast()
+        guard !heap.isEmpty else { return first }
+        heap[0] = last
+        var parent = 0
+        while true {
+            let left = 2 * parent + 1, right = left + 1
+            var smallest = parent
+            if left < heap.count, heap[left].due < heap[smallest].due { smallest = left }
+            if right < heap.count, heap[right].due < heap[smallest].due { smallest = right }
+            guard smallest != parent else { break }
+            heap.swapAt(parent, smallest)
+            parent = smallest
+        }
+        return first
     }
 }

@@ -98,6 +98,29 @@ struct WorkQueueTests {
         #expect(later?.scope == .all)
     }
 
+    @Test("repeated delayed adds of one key and scope are one entry, at the earliest time; other scopes keep their own time")
+    func delayedAddsMerge() async throws {
+        let queue = WorkQueue<String, PassScope>()
+        for _ in 0..<100 { await queue.add("a", scope: .namespace("x"), after: .seconds(60)) }
+        await queue.add("a", scope: .namespace("x"), after: .milliseconds(50))
+        await queue.add("a", scope: .namespace("y"), after: .seconds(60))
+        #expect(await queue.delayedCount == 2)
+        let due = await queue.next()
+        #expect(due?.key == "a")
+        #expect(due?.scope == .namespaces(["x"]), "the earliest time wins; y keeps its own")
+        #expect(await queue.delayedCount == 1)
+    }
+
+    @Test("shutting down drops delayed adds and their timer")
+    func shutDownDropsDelayedAdds() async {
+        let queue = WorkQueue<String, PassScope>()
+        await queue.add("a", after: .seconds(300))
+        #expect(await queue.delayedCount == 1)
+        await queue.shutDown()
+        #expect(await queue.delayedCount == 0)
+        #expect(await queue.next() == nil)
+    }
+
     @Test("a failed pass comes back with its scope")
     func failureKeepsScope() async {
         let queue = WorkQueue<String, PassScope>(backoff: ItemBackoff(base: .milliseconds(1), cap: .milliseconds(5)))
