@@ -109,20 +109,12 @@ public final class PullSecretController: Sendable {
         let informers = Task { await runInformers() }
         await caches.waitUntilSynced()
         let workerTask = Task { await runWorkers(workers) }
-        func stop() async {
+        return try await Self.run(body) {
             await queue.shutDown()
             _ = await workerTask.value
             await reconciler.statusWriter.flush()
             informers.cancel()
             _ = await informers.value
-        }
-        do {
-            let result = try await body()
-            await stop()
-            return result
-        } catch {
-            await stop()
-            throw error
         }
     }
 
@@ -130,19 +122,22 @@ public final class PullSecretController: Sendable {
     public func withSyncedCaches<Result: Sendable>(_ body: () async throws -> Result) async throws -> Result {
         let informers = Task { await runInformers() }
         await caches.waitUntilSynced()
-        func stop() async {
+        return try await Self.run(body) {
             await reconciler.statusWriter.flush()
             informers.cancel()
             _ = await informers.value
         }
-        do {
-            let result = try await body()
-            await stop()
-            return result
-        } catch {
-            await stop()
+    }
+
+    /// `body`, then `teardown` whether it returned or threw (async-http-client's asyncDo(_:finally:)).
+    private static func run<Result>(_ body: () async throws -> Result, finally teardown: () async -> Void) async throws -> Result {
+        let result: Result
+        do { result = try await body() } catch {
+            await teardown()
             throw error
         }
+        await teardown()
+        return result
     }
 
     public func runInformers() async {

@@ -65,21 +65,6 @@ public final class RegistryProber: Sendable {
     }
 
     /// Closes every connection; call once when the run is over.
-    /// A prober for the duration of `body`, shut down afterwards (also when `body` throws).
-    public static func with<Result: Sendable>(
-        configuration: ProbeConfiguration = ProbeConfiguration(), _ body: (RegistryProber) async throws -> Result
-    ) async throws -> Result {
-        let prober = try RegistryProber(configuration: configuration)
-        do {
-            let result = try await body(prober)
-            await prober.shutdown()
-            return result
-        } catch {
-            await prober.shutdown()
-            throw error
-        }
-    }
-
     public func shutdown() async {
         try? await client.shutdown()
     }

@@ -119,6 +119,11 @@ public struct PullSecretsInCluster: Sendable {
     }
 
     static func document(_ secret: Secret, namespace: String, name: String) throws -> PullSecretDocument {
+        try PullSecretDocument(document: try manifest(of: secret, namespace: namespace, name: name), syntax: .yaml)
+    }
+
+    /// A pull secret read from the cluster as the manifest a file would hold; another type is refused.
+    static func manifest(of secret: Secret, namespace: String, name: String) throws(ClusterSecretError) -> JSONValue {
         let type = secret.type ?? "Opaque"
         guard DockerConfigFormat(secretType: type) != nil else {
             throw ClusterSecretError.notAPullSecret(namespace: namespace, name: name, type: type)
@@ -126,7 +131,7 @@ public struct PullSecretsInCluster: Sendable {
         var manifest = secret.json
         manifest["kind"] = "Secret"
         manifest["apiVersion"] = "v1"
-        return try PullSecretDocument(document: manifest, syntax: .yaml)
+        return manifest
     }
 
     public static func secret(name: String, namespace: String, config: DockerConfig) -> Secret {

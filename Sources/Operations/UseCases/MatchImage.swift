@@ -83,14 +83,7 @@ public enum MatchImage {
             let secrets = client.resource(Secret.self, namespace: namespace)
             var read: [KubeletPullSecret] = []
             for name in names {
-                let secret = try await secrets.get(name)
-                let type = secret.type ?? "Opaque"
-                guard DockerConfigFormat(secretType: type) != nil else {
-                    throw ClusterSecretError.notAPullSecret(namespace: namespace, name: name, type: type)
-                }
-                var manifest = secret.json
-                manifest["kind"] = "Secret"
-                manifest["apiVersion"] = "v1"
+                let manifest = try PullSecretsInCluster.manifest(of: try await secrets.get(name), namespace: namespace, name: name)
                 read.append(try KubeletPullSecret(document: manifest))
             }
             return read

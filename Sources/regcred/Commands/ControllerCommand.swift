@@ -63,7 +63,7 @@ struct ControllerCommand: AsyncParsableCommand {
         let identity = ControllerDefaults.identity()
         let metrics = ControllerMetrics()
         // spec.verify: one prober for the process, so handshakes reuse connections.
-        try await RegistryProber.with { prober in try await rate.connection(kube).withClient(requestObserver: { metrics.recordAPIRequest(verb: $0, code: $1) }) { client in
+        try await RegistryProber.withProber { prober in try await rate.connection(kube).withClient(requestObserver: { metrics.recordAPIRequest(verb: $0, code: $1) }) { client in
             let controller = PullSecretController(
                 client: client, controllerNamespace: namespace, catalog: catalog, metrics: metrics, identity: identity, selector: try scope.query(),
                 statusInterval: .milliseconds(Int64(statusInterval * 1000)),

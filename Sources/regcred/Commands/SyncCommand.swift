@@ -31,7 +31,7 @@ struct SyncCommand: AsyncParsableCommand {
     func run() async throws {
         let catalog = try ProfileCatalogLoader.load(explicitPath: profiles.path)
         let namespace = controllerNamespace ?? ControllerDefaults.namespace()
-        let failed = try await RegistryProber.with { prober in try await rate.connection(kube).withClient { client in
+        let failed = try await RegistryProber.withProber { prober in try await rate.connection(kube).withClient { client in
             let controller = PullSecretController(
                 client: client, controllerNamespace: namespace, catalog: catalog, metrics: ControllerMetrics(),
                 identity: ControllerDefaults.identity(), selector: try scope.query(), verifier: ProbeVerifier(prober: prober), logger: Logger(label: "regcred.sync"))
