@@ -19,6 +19,21 @@ public enum SourceSettings: Hashable, Sendable {
         }
     }
 
+    /// How messages name the setting at `path` under `spec.source` in this mode: the field, its
+    /// flag, or (a setting with no flag of its own) the `--source` that selects it.
+    public func fieldName(_ path: String) -> String {
+        if let name = name(ofField: path) { return name }
+        return "--source \(path.split(separator: ".").first.map(String.init) ?? path)"
+    }
+
+    /// Whose identity workload-identity federation must be set up for, for messages.
+    public var workload: String {
+        switch self {
+        case .clusterPullSecret: "the controller's pod and its Kubernetes service account"
+        case .commandLine: "the pod or node regcred runs on (for the kubelet plugin: the node)"
+        }
+    }
+
     /// Where environment variables such as AWS_ACCESS_KEY_ID are set, for messages.
     public var environment: String {
         switch self {

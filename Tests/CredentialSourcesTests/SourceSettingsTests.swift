@@ -69,3 +69,22 @@ struct SourceSettingsTests {
         #expect(error.message.hasPrefix("--gcp-key-file /etc/regcred/gcp.json is empty"), "\(error.message)")
     }
 }
+
+@Suite("Spec problems name fields in the caller's terms")
+struct SpecProblemNamingTests {
+    @Test("a ClusterPullSecret gets spec.source fields, the command line gets flags")
+    func namesFollowTheMode() {
+        let spec = CredentialSourceSpec(ecr: ECRSourceSpec(regions: ["useast1"], registryIds: ["12"]))
+        let commandLine = SourceSettings.commandLine(CommandLineSettings(
+            flags: ["ecr.regions": "--region", "ecr.registryIds": "--registry-id"], files: [:], environment: "the kubelet's environment"))
+        #expect(spec.problems(naming: SourceSettings.clusterPullSecret.fieldName) == [
+            "spec.source.ecr.regions: \"useast1\" is not an AWS region name (e.g. eu-west-1)",
+            "spec.source.ecr.registryIds: \"12\" is not a 12-digit AWS account id",
+        ])
+        #expect(spec.problems(naming: commandLine.fieldName) == [
+            "--region: \"useast1\" is not an AWS region name (e.g. eu-west-1)",
+            "--registry-id: \"12\" is not a 12-digit AWS account id",
+        ])
+        #expect(commandLine.fieldName("gcp") == "--source gcp")
+    }
+}

@@ -90,7 +90,7 @@ public struct ACRTokenSource: CredentialSource {
         else {
             throw CredentialSourceError(
                 .misconfigured, provider: Self.provider,
-                "workload identity needs AZURE_FEDERATED_TOKEN_FILE, AZURE_CLIENT_ID and AZURE_TENANT_ID (tenantId/clientId in the spec win): label the controller's pod azure.workload.identity/use: \"true\" and annotate its service account with azure.workload.identity/client-id")
+                "workload identity needs AZURE_FEDERATED_TOKEN_FILE, AZURE_CLIENT_ID and AZURE_TENANT_ID in \(context.settings.environment) (\(context.settings.fieldName("acr.tenantId")) and \(context.settings.fieldName("acr.clientId")) win): set up Azure workload identity for \(context.settings.workload) (pod label azure.workload.identity/use: \"true\", service account annotation azure.workload.identity/client-id)")
         }
         let assertion: String
         do {

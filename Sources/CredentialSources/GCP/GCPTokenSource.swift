@@ -96,7 +96,7 @@ public struct GCPTokenSource: CredentialSource {
         guard response.status == 200 else {
             throw ProviderFailure.error(
                 response, provider: Self.provider, action: "metadata server token request to \(url)",
-                hint: "is workload identity enabled on the node pool, and is the controller's Kubernetes service account bound to a Google service account (iam.gke.io/gcp-service-account)?")
+                hint: "is workload identity enabled on the node pool, and is \(context.settings.workload) bound to a Google service account (iam.gke.io/gcp-service-account)?")
         }
         let answer = try TokenResponse(response, provider: Self.provider, expecting: "token response from the metadata server")
         return (try answer.string("access_token"), answer.expiry(after: now))

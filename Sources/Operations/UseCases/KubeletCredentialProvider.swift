@@ -145,7 +145,7 @@ extension KubeletCredentialProvider {
         guard !served.patterns.isEmpty else { throw CredentialProviderError.servesNoRegistry }
         // Flags the source refuses would otherwise surface only for served images, and a bad region
         // would serve none: every image answered 0s, nothing logged.
-        let problems = spec.problems
+        let problems = spec.problems(naming: settings.fieldName)
         guard problems.isEmpty else { throw SourceFlagsError(problems: problems) }
         let request = try parseRequest(requestData)
         var configuration = HTTPClient.Configuration.singletonConfiguration

@@ -8,7 +8,7 @@ import RegcredCore
 public enum MintCredential {
     /// Validates the spec, builds the source and fetches once.
     public static func fetch(_ spec: CredentialSourceSpec, context: SourceContext) async throws -> CredentialMaterial {
-        let problems = spec.problems + (spec.configuredKinds.count == 1 ? [] : ["set exactly one source"])
+        let problems = spec.problems(naming: context.settings.fieldName) + (spec.configuredKinds.count == 1 ? [] : ["set exactly one source"])
         guard problems.isEmpty else { throw SourceFlagsError(problems: problems) }
         do {
             let source = try spec.makeSource(context: context)

@@ -5,8 +5,12 @@ extension CredentialSourceSpec {
     /// `spec.registries` or a profile.
     public var namesItsOwnRegistries: Bool { ecr != nil || acr != nil || githubApp != nil }
 
-    /// Every problem, each naming its field.
-    public var problems: [String] {
+    /// Every problem, each naming its `spec.source` field.
+    public var problems: [String] { problems(naming: { "spec.source." + $0 }) }
+
+    /// Every problem, each naming its field as `field` spells it: `spec.source.ecr.regions` for a
+    /// ClusterPullSecret, `--region` on the command line and in the kubelet plugin.
+    public func problems(naming field: (String) -> String) -> [String] {
         var problems: [String] = []
         func secretName(_ name: String?, field: String) {
             if let name, let problem = KubernetesNames.subdomainProblem(name) { problems.append("\(field): \"\(name)\" \(problem)") }
@@ -17,59 +21,59 @@ extension CredentialSourceSpec {
                 problems.append("\(field): \"\(text)\" is not an http(s) URL")
             }
         }
-        secretName(`static`?.secretRef.name, field: "spec.source.static.secretRef.name")
+        secretName(`static`?.secretRef.name, field: field("static.secretRef.name"))
         if let ecr {
             if ecr.public != true && (ecr.regions ?? []).isEmpty {
-                problems.append("spec.source.ecr.regions: name at least one region (e.g. us-east-1), or set public: true for ECR Public")
+                problems.append("\(field("ecr.regions")): name at least one region (e.g. us-east-1), or set public: true for ECR Public")
             }
             for region in ecr.regions ?? [] where !Self.isRegionName(region) {
-                problems.append("spec.source.ecr.regions: \"\(region)\" is not an AWS region name (e.g. eu-west-1)")
+                problems.append("\(field("ecr.regions")): \"\(region)\" is not an AWS region name (e.g. eu-west-1)")
             }
             for id in ecr.registryIds ?? [] where id.count != 12 || !id.allSatisfy(\.isASCIIDigit) {
-                problems.append("spec.source.ecr.registryIds: \"\(id)\" is not a 12-digit AWS account id")
+                problems.append("\(field("ecr.registryIds")): \"\(id)\" is not a 12-digit AWS account id")
             }
             if ecr.externalId != nil && ecr.roleArn == nil {
-                problems.append("spec.source.ecr.externalId: only used with roleArn")
+                problems.append("\(field("ecr.externalId")): only used with roleArn")
             }
             if let arn = ecr.roleArn, !arn.hasPrefix("arn:") {
-                problems.append("spec.source.ecr.roleArn: \"\(arn)\" is not an ARN (arn:aws:iam::123456789012:role/name)")
+                problems.append("\(field("ecr.roleArn")): \"\(arn)\" is not an ARN (arn:aws:iam::123456789012:role/name)")
             }
-            secretName(ecr.credentialsSecretRef?.name, field: "spec.source.ecr.credentialsSecretRef.name")
-            url(ecr.endpoint, field: "spec.source.ecr.endpoint")
-            url(ecr.stsEndpoint, field: "spec.source.ecr.stsEndpoint")
+            secretName(ecr.credentialsSecretRef?.name, field: field("ecr.credentialsSecretRef.name"))
+            url(ecr.endpoint, field: field("ecr.endpoint"))
+            url(ecr.stsEndpoint, field: field("ecr.stsEndpoint"))
         }
         if let gcp {
             if (gcp.serviceAccountKeySecretRef == nil) == (gcp.workloadIdentity == nil) {
-                problems.append("spec.source.gcp: set exactly one of serviceAccountKeySecretRef and workloadIdentity")
+                problems.append("\(field("gcp")): set exactly one of serviceAccountKeySecretRef and workloadIdentity")
             }
-            secretName(gcp.serviceAccountKeySecretRef?.name, field: "spec.source.gcp.serviceAccountKeySecretRef.name")
-            url(gcp.tokenEndpoint, field: "spec.source.gcp.tokenEndpoint")
+            secretName(gcp.serviceAccountKeySecretRef?.name, field: field("gcp.serviceAccountKeySecretRef.name"))
+            url(gcp.tokenEndpoint, field: field("gcp.tokenEndpoint"))
         }
         if let acr {
             if (try? RegistryKey(parsing: acr.registry)) == nil || acr.registry.isEmpty {
-                problems.append("spec.source.acr.registry: \"\(acr.registry)\" is not a registry host (e.g. example.azurecr.io)")
+                problems.append("\(field("acr.registry")): \"\(acr.registry)\" is not a registry host (e.g. example.azurecr.io)")
             }
             let modes = [acr.clientSecretRef != nil, acr.workloadIdentity != nil, acr.managedIdentity != nil].filter { $0 }.count
             if modes != 1 {
-                problems.append("spec.source.acr: set exactly one of clientSecretRef, workloadIdentity and managedIdentity")
+                problems.append("\(field("acr")): set exactly one of clientSecretRef, workloadIdentity and managedIdentity")
             }
             if acr.clientSecretRef != nil && (acr.tenantId == nil || acr.clientId == nil) {
-                problems.append("spec.source.acr: clientSecretRef needs tenantId and clientId")
+                problems.append("\(field("acr")): clientSecretRef needs tenantId and clientId")
             }
-            secretName(acr.clientSecretRef?.name, field: "spec.source.acr.clientSecretRef.name")
-            url(acr.authorityHost, field: "spec.source.acr.authorityHost")
-            url(acr.endpoint, field: "spec.source.acr.endpoint")
-            url(acr.managedIdentity?.endpoint, field: "spec.source.acr.managedIdentity.endpoint")
+            secretName(acr.clientSecretRef?.name, field: field("acr.clientSecretRef.name"))
+            url(acr.authorityHost, field: field("acr.authorityHost"))
+            url(acr.endpoint, field: field("acr.endpoint"))
+            url(acr.managedIdentity?.endpoint, field: field("acr.managedIdentity.endpoint"))
         }
         if let app = githubApp {
             if app.appId.isEmpty || !app.appId.allSatisfy(\.isASCIIDigit) {
-                problems.append("spec.source.githubApp.appId: \"\(app.appId)\" is not a numeric app id")
+                problems.append("\(field("githubApp.appId")): \"\(app.appId)\" is not a numeric app id")
             }
             if app.installationId.isEmpty || !app.installationId.allSatisfy(\.isASCIIDigit) {
-                problems.append("spec.source.githubApp.installationId: \"\(app.installationId)\" is not a numeric installation id")
+                problems.append("\(field("githubApp.installationId")): \"\(app.installationId)\" is not a numeric installation id")
             }
-            secretName(app.privateKeySecretRef.name, field: "spec.source.githubApp.privateKeySecretRef.name")
-            url(app.apiURL, field: "spec.source.githubApp.apiURL")
+            secretName(app.privateKeySecretRef.name, field: field("githubApp.privateKeySecretRef.name"))
+            url(app.apiURL, field: field("githubApp.apiURL"))
         }
         return problems
     }
