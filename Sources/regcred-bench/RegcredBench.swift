@@ -10,7 +10,10 @@ struct RegcredBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "regcred-bench",
         abstract: "Benchmarks of the client, the sandbox and the controller on loopback.",
-        subcommands: [ClientBench.self, SandboxMemoryBench.self, ControllerBench.self, TokenSourceBench.self, SandboxServe.self, ProbeBench.self])
+        subcommands: [
+            ClientBench.self, SandboxMemoryBench.self, ControllerBench.self, TokenSourceBench.self, SandboxServe.self, ProbeBench.self,
+            ScanBench.self,
+        ])
 }
 
 func machineLine() -> String {

@@ -6,6 +6,7 @@
 //   watches                    → open watch connections
 //   populate N PREFIX LABEL=V  → creates N labelled namespaces from inside the child; seconds
 //   waitsa N PREFIX            → waits until the default service accounts exist; "ok"
+//   populate-scan N P PREFIX   → N namespaces, each with a pull secret and P pods using it; seconds
 import ArgumentParser
 import Dispatch
 import Foundation
@@ -161,6 +162,10 @@ struct SandboxServe: AsyncParsableCommand {
                 let label = words[3].split(separator: "=").map(String.init)
                 let took = try await populateNamespaces(
                     client: client!, count: Int(words[1])!, prefix: words[2], labels: [label[0]: label[1]], secretName: nil)
+                reply = String(took.seconds)
+            case "populate-scan":
+                if client == nil { client = try makeClient(kubeconfigYAML: yaml) }
+                let took = try await populateScanCluster(client: client!, count: Int(words[1])!, podsPerNamespace: Int(words[2])!, prefix: words[3])
                 reply = String(took.seconds)
             case "waitsa":
                 if client == nil { client = try makeClient(kubeconfigYAML: yaml) }

@@ -145,6 +145,31 @@ func populateNamespaces(
     return result.wall
 }
 
+/// For the scan benchmark: `count` namespaces, each with the pull secret `pull` (ghcr.io) and
+/// `podsPerNamespace` pods of a ghcr.io image that name it; every tenth namespace has one more pod
+/// that names a secret that does not exist (a finding).
+func populateScanCluster(client: KubeClient, count: Int, podsPerNamespace: Int, prefix: String) async throws -> Duration {
+    let config = Data(#"{"auths":{"ghcr.io":{"auth":"cm9ib3Q6czNjcmV0","password":"s3cret","username":"robot"}}}"#.utf8)
+    let result = try await runConcurrently(total: count, concurrency: 16) { i in
+        let namespace = "\(prefix)-\(i)"
+        _ = try await client.resource(Namespace.self).create(Namespace(metadata: ObjectMeta(name: namespace)))
+        _ = try await client.resource(Secret.self, namespace: namespace).create(Secret(
+            metadata: ObjectMeta(name: "pull", namespace: namespace), type: "kubernetes.io/dockerconfigjson", data: [".dockerconfigjson": config]))
+        let pods = client.resource(Pod.self, namespace: namespace)
+        for index in 0..<podsPerNamespace {
+            _ = try await pods.create(Pod(
+                metadata: ObjectMeta(name: "app-\(index)", namespace: namespace),
+                spec: PodSpec(containers: [Container(name: "app", image: "ghcr.io/org/app:1")], imagePullSecrets: [LocalObjectReference(name: "pull")])))
+        }
+        if i % 10 == 0 {
+            _ = try await pods.create(Pod(
+                metadata: ObjectMeta(name: "broken", namespace: namespace),
+                spec: PodSpec(containers: [Container(name: "app", image: "ghcr.io/org/app:1")], imagePullSecrets: [LocalObjectReference(name: "missing")])))
+        }
+    }
+    return result.wall
+}
+
 /// Waits until the sandbox has created the `default` service account in `count` namespaces with the prefix.
 func waitForDefaultServiceAccounts(client: KubeClient, count: Int, prefix: String) async throws {
     while true {
