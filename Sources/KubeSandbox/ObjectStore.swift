@@ -160,6 +160,11 @@ actor ObjectStore {
         object["metadata"] = .object(meta)
         try applyCreateDefaults(type, &object)
         if type.plural == "secrets" { errors += SecretValidation.validate(object) }
+        if let schema = StructuralSchema.of(type) {
+            let (pruned, schemaErrors) = schema.apply(to: object, validating: ["spec"])
+            object = pruned
+            errors += schemaErrors
+        }
         if !errors.isEmpty { throw APIError.invalid(type, name, errors) }
 
         let key = ObjectKey(namespace: type.namespaced ? namespace ?? "" : "", name: name)
@@ -296,6 +301,11 @@ actor ObjectStore {
         if type.plural == "secrets" && type.group.isEmpty {
             try SecretValidation.normalize(&new)
             errors += SecretValidation.validateUpdate(new: new, old: old)
+        }
+        if let schema = StructuralSchema.of(type) {
+            let (pruned, schemaErrors) = schema.apply(to: new, validating: [subresource == "status" ? "status" : "spec"])
+            new = pruned
+            errors += schemaErrors
         }
         if oldMeta["deletionTimestamp"] != nil {
             let before = Set((oldMeta["finalizers"]?.arrayValue ?? []).compactMap(\.stringValue))

@@ -190,12 +190,27 @@ struct ControllerEndToEndTests {
         try await ControllerHarness.run { cluster in
             try await cluster.sourceSecret(password: "t0ken-six")
             let apps = try await cluster.namespace("apps")
-            let name = try await cluster.clusterPullSecret("invalid", secretName: "Not_Valid")
+            // What the CRD schema can say (a secretName that is no DNS name) the API server refuses at
+            // creation; what only the controller knows (no such profile) is reported in status.
+            let name = "\(cluster.id)-invalid"
+            let spec = ClusterPullSecretSpec(
+                profile: "no-such-profile", source: CredentialSourceSpec(static: StaticSourceSpec(secretRef: LocalSecretReference(name: "registry-token"))),
+                secretName: "regcred-invalid", namespaces: NamespacesSpec(selector: cluster.selector))
+            _ = try await cluster.client.resource(ClusterPullSecret.self).create(
+                ClusterPullSecret(metadata: ObjectMeta(name: name, labels: cluster.clusterPullSecretLabels), spec: spec))
+            var refused = spec
+            refused.secretName = "Not_Valid"
+            let rejected = await #expect(throws: KubeAPIError.self) {
+                try await cluster.client.resource(ClusterPullSecret.self).create(
+                    ClusterPullSecret(metadata: ObjectMeta(name: "\(cluster.id)-refused", labels: cluster.clusterPullSecretLabels), spec: refused))
+            }
+            #expect(rejected?.reason == .invalid)
+            #expect(rejected?.message.contains("spec.secretName") == true)
             try await cluster.withController { _ in
                 try await eventually("Ready=False with InvalidSpec") {
                     await cluster.status(name)?.condition("Ready")?.reason == "InvalidSpec"
                 }
-                #expect(await cluster.status(name)?.condition("Ready")?.message.contains("spec.secretName") == true)
+                #expect(await cluster.status(name)?.condition("Ready")?.message.contains("spec.profile") == true)
                 #expect((try await cluster.client.resource(Secret.self, namespace: apps).list().items).allSatisfy { $0.metadata.labels["regcred.dev/owner"] == nil })
             }
         }

@@ -38,7 +38,10 @@ func namespace(_ name: String) -> JSONValue {
 func clusterPullSecret(_ name: String, registries: [String] = ["ghcr.io"]) -> JSONValue {
     .object(["apiVersion": .string("regcred.dev/v1alpha1"), "kind": .string("ClusterPullSecret"),
              "metadata": .object(["name": .string(name)]),
-             "spec": .object(["registries": .array(registries.map { .string($0) }), "secretName": .string("regcred-\(name)")])])
+             "spec": .object([
+                "registries": .array(registries.map { .string($0) }), "secretName": .string("regcred-\(name)"),
+                "source": .object(["static": .object(["secretRef": .object(["name": .string("registry-token")])])]),
+             ])])
 }
 
 let dockerConfigJSON = #"{"auths":{"ghcr.io":{"username":"u","password":"p","auth":"dTpw"}}}"#

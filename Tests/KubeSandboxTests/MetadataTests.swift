@@ -243,6 +243,33 @@ import Testing
         }
     }
 
+    @Test func customResourcesAreValidatedAndPrunedByTheirCRDSchema() async throws {
+        try await withSandbox { _, api in
+            let path = "/apis/regcred.dev/v1alpha1/clusterpullsecrets"
+            var badName = clusterPullSecret("bad")
+            badName["spec"]?["secretName"] = "Not_Valid"
+            let refused = try await api.post(path, badName)
+            #expect(refused.status == 422)
+            #expect(refused.message == #"ClusterPullSecret.regcred.dev "bad" is invalid: spec.secretName: Invalid value: "Not_Valid": spec.secretName in body should match '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$'"#)
+            var noSource = clusterPullSecret("nosource")
+            noSource["spec"]?["source"] = nil
+            #expect(try await api.post(path, noSource).message.hasSuffix("spec.source: Required value"))
+            var badPolicy = clusterPullSecret("policy")
+            badPolicy["spec"]?["verify"] = json(#"{"policy":"sometimes"}"#)
+            #expect(try await api.post(path, badPolicy).message.hasSuffix(#"spec.verify.policy: Unsupported value: "sometimes": supported values: "block", "warn""#))
+            var wrongType = clusterPullSecret("type")
+            wrongType["spec"]?["registries"] = "ghcr.io"
+            #expect(try await api.post(path, wrongType).message.hasSuffix(#"spec.registries: Invalid value: "string": spec.registries in body must be of type array: "string""#))
+            // Fields the schema does not know are pruned, not stored.
+            var extra = clusterPullSecret("extra")
+            extra["spec"]?["colour"] = "blue"
+            let stored = try await api.post(path, extra)
+            #expect(stored.status == 201)
+            #expect(stored.body["spec"]?["colour"] == nil)
+            #expect(stored.body["spec"]?["secretName"]?.stringValue == "regcred-extra")
+        }
+    }
+
     @Test func customResourceGenerationCountsSpecChangesOnly() async throws {
         try await withSandbox { _, api in
             let path = "/apis/regcred.dev/v1alpha1/clusterpullsecrets"
@@ -271,13 +298,13 @@ import Testing
             let created = try await api.post(path, clusterPullSecret("c")).body
             var viaStatus = created
             viaStatus["spec"]?["registries"] = json(#"["ignored.io"]"#)
-            viaStatus["status"] = json(#"{"phase":"x"}"#)
+            viaStatus["status"] = json(#"{"observedGeneration":7}"#)
             let afterStatus = try await api.put("\(path)/c/status", viaStatus).body
             #expect(afterStatus["spec"]?["registries"] == json(#"["ghcr.io"]"#))
             var viaMain = afterStatus
-            viaMain["status"] = json(#"{"phase":"y"}"#)
+            viaMain["status"] = json(#"{"observedGeneration":9}"#)
             let afterMain = try await api.put("\(path)/c", viaMain).body
-            #expect(afterMain["status"]?["phase"]?.stringValue == "x")
+            #expect(afterMain["status"]?["observedGeneration"]?.integerValue == 7)
         }
     }
 
