@@ -73,6 +73,27 @@ struct VerifyCommandTests {
         }
     }
 
+    @Test("doctor --verify trusts a private registry's CA with --ca-file, as verify does")
+    func doctorVerifyWithPrivateCA() async throws {
+        try await TemporaryDirectory.with { directory in
+            try await DockerRegistry.withRunning(in: directory, authentication: .htpasswd([Self.user: Self.password])) { registry in
+                let regcred = try RegcredProcess(in: directory)
+                let file = try directory.write(Self.config(host: registry.host, password: Self.password), to: "config.json")
+                let ca = registry.clientTrustDirectory.appending(path: "ca.crt").path
+                let doctor = ["doctor", "-f", file, "--image", "\(registry.host)/team/app:1", "--verify"]
+                let untrusted = try await regcred.run(doctor)
+                #expect(untrusted.standardOutput.contains("CERTIFICATE_VERIFY_FAILED"), "\(untrusted.summary)")
+                let trusted = try await regcred.run(doctor + ["--ca-file", ca])
+                #expect(!trusted.standardOutput.contains("CERTIFICATE_VERIFY_FAILED"), "\(trusted.summary)")
+                // Past TLS and the login, the registry answers for the manifest (no image was pushed).
+                #expect(trusted.standardOutput.contains("manifest not found"), "\(trusted.summary)")
+                #expect(!trusted.standardOutput.contains(Self.password))
+                let misplaced = try await regcred.run(["doctor", "-f", file, "--image", "\(registry.host)/team/app:1", "--ca-file", ca])
+                #expect(misplaced.status == 64, "--ca-file without --verify is a usage error")
+            }
+        }
+    }
+
     @Test("verify SECRET -n NS reads the pull secret from the cluster")
     func secretInCluster() async throws {
         guard FileManager.default.fileExists(atPath: "/usr/bin/kubectl") else { return }

@@ -84,11 +84,9 @@ public enum VerifyPullSecret {
 
     /// `report` with one `RegistryProber` for the run (connections reused), shut down afterwards.
     public static func run(
-        document: PullSecretDocument, images: [String], insecureRegistries: [String] = [], caFile: String? = nil,
-        timeout: Duration = .seconds(10)
+        document: PullSecretDocument, images: [String], configuration: ProbeConfiguration = ProbeConfiguration()
     ) async throws -> VerifyReport {
-        let configuration = ProbeConfiguration(timeout: timeout, insecureRegistries: insecureRegistries, caFile: caFile)
-        return try await RegistryProber.withProber(configuration: configuration) { prober in
+        try await RegistryProber.withProber(configuration: configuration) { prober in
             try await report(document: document, images: images) { registry, credential, image in
                 await prober.probe(registry: registry, credential: credential, image: image)
             }

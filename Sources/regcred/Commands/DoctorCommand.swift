@@ -34,6 +34,8 @@ struct DoctorCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Try the matching credentials against the registry.")
     var verify = false
 
+    @OptionGroup(title: "With --verify") var registries: RegistryProbeOptions
+
     @OptionGroup var kube: KubeOptions
 
     @Option(name: [.short, .customLong("output")], help: "Output format: table or json.")
@@ -43,6 +45,9 @@ struct DoctorCommand: AsyncParsableCommand {
     var kubeletVersion: KubeletVersion = .newest
 
     func validate() throws {
+        if !verify && (!registries.insecureRegistries.isEmpty || registries.caFile != nil) {
+            throw ValidationError("--insecure-registry and --ca-file go with --verify")
+        }
         if !files.isEmpty {
             if pod != nil { throw ValidationError("give either a POD in the cluster or -f FILE, not both") }
             return
@@ -58,7 +63,9 @@ struct DoctorCommand: AsyncParsableCommand {
 
     func run() async throws {
         if verify {
-            try await RegistryProber.withProber { prober in try await diagnose(probe: prober.pullCredentialProbe) }
+            try await RegistryProber.withProber(configuration: registries.configuration()) { prober in
+                try await diagnose(probe: prober.pullCredentialProbe)
+            }
         } else {
             try await diagnose(probe: nil)
         }

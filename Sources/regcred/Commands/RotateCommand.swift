@@ -51,11 +51,7 @@ struct RotateCommand: AsyncParsableCommand {
     @OptionGroup var kube: KubeOptions
     @OptionGroup var password: PasswordOptions
 
-    @Option(name: .customLong("insecure-registry"), help: ArgumentHelp("A registry host that may use plain HTTP or an untrusted certificate during verification (repeatable).", valueName: "host"))
-    var insecureRegistries: [String] = []
-
-    @Option(name: .customLong("ca-file"), help: ArgumentHelp("A PEM bundle of CA certificates to trust as well during verification.", valueName: "file"))
-    var caFile: String?
+    @OptionGroup(title: "Verification") var registries: RegistryProbeOptions
 
     func validate() throws {
         try password.requireOne()
@@ -66,8 +62,7 @@ struct RotateCommand: AsyncParsableCommand {
 
     func run() async throws {
         let secretPassword = try password.source.read()
-        let configuration = ProbeConfiguration(insecureRegistries: insecureRegistries, caFile: caFile)
-        try await RegistryProber.withProber(configuration: configuration) { prober in
+        try await RegistryProber.withProber(configuration: registries.configuration()) { prober in
             try await rotate(password: secretPassword, verifier: skipVerify ? nil : ProbeVerifier(prober: prober))
         }
     }

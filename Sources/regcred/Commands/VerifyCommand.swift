@@ -19,13 +19,7 @@ struct VerifyCommand: AsyncParsableCommand {
     @Option(name: .customLong("image"), help: ArgumentHelp("An image to check pull rights for (repeatable).", valueName: "ref"))
     var images: [String] = []
 
-    @Option(
-        name: .customLong("insecure-registry"),
-        help: ArgumentHelp("A registry host that may use plain HTTP or an untrusted certificate (repeatable).", valueName: "host"))
-    var insecureRegistries: [String] = []
-
-    @Option(name: .customLong("ca-file"), help: ArgumentHelp("A PEM bundle of CA certificates to trust as well.", valueName: "file"))
-    var caFile: String?
+    @OptionGroup var registries: RegistryProbeOptions
 
     @Option(name: .long, help: "Seconds each registry request may take.")
     var timeout: Int = 10
@@ -41,7 +35,7 @@ struct VerifyCommand: AsyncParsableCommand {
     func run() async throws {
         let parsed = try await document.load(secret: secret, kube: kube)
         let report = try await VerifyPullSecret.run(
-            document: parsed, images: images, insecureRegistries: insecureRegistries, caFile: caFile, timeout: .seconds(timeout))
+            document: parsed, images: images, configuration: registries.configuration(timeout: .seconds(timeout)))
         Terminal.write(VerifyPullSecret.render(report, as: output))
         if report.hasFailures { throw CheckFailed("some registry checks failed (see above)") }
     }
