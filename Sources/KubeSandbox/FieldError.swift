@@ -9,6 +9,7 @@ struct FieldError: Sendable, CustomStringConvertible {
         case forbidden = "FieldValueForbidden"
         case tooLong = "FieldValueTooLong"
         case notSupported = "FieldValueNotSupported"
+        case tooMany = "FieldValueTooMany"
     }
 
     var kind: Kind
@@ -46,6 +47,7 @@ struct FieldError: Sendable, CustomStringConvertible {
         case .tooLong: text = "Too long"
         case .invalid: text = "Invalid value: \(renderedValue ?? "\"\"")"
         case .notSupported: text = "Unsupported value: \(renderedValue ?? "\"\"")"
+        case .tooMany: text = "Too many: \(renderedValue ?? "0")"
         }
         if !detail.isEmpty { text += ": \(detail)" }
         return text

@@ -26,11 +26,16 @@ enum NameValidation {
     /// as a `prefix` (a generateName) a trailing '-' is allowed, since random characters follow.
     static func messages(for value: String, type: ResourceType, prefix: Bool) -> [String] {
         var checked = value
-        if prefix, checked.utf8.count > 1, checked.hasSuffix("-") { checked = String(checked.dropLast()) + "a" }
+        // apimachinery's maskTrailingDash, byte for byte: `name[:len(name)-2] + "a"` (it drops two
+        // bytes, not one).
+        if prefix, checked.utf8.count > 1, checked.hasSuffix("-") {
+            checked = String(decoding: checked.utf8.dropLast(2), as: UTF8.self) + "a"
+        }
         var messages: [String] = []
         if type.plural == "namespaces" {
             if checked.utf8.count > 63 { messages.append("must be no more than 63 characters") }
-            if !matchesLabel(checked) { messages.append(labelMessage) }
+            // IsDNS1123Label: a valid subdomain that is no label can only be so for its dots.
+            if !matchesLabel(checked) { messages.append(matchesSubdomain(checked) ? "must not contain dots" : labelMessage) }
         } else {
             if checked.utf8.count > 253 { messages.append("must be no more than 253 characters") }
             if !matchesSubdomain(checked) { messages.append(subdomainMessage) }

@@ -1,8 +1,9 @@
 // ResourceQuotaAdmission: the object-count part of the API server's ResourceQuota admission
 // plugin. A create in a namespace whose quota's `spec.hard` limits that kind's count
 // (`count/secrets`, or the core shorthand `secrets`, `configmaps`, `services`) beyond what
-// exists is refused with 403 and the real server's message. Usage is counted live here; the
-// real server reads it from `status.used`, which its quota controller keeps current.
+// exists is refused with 403 and the real server's message (plugin/resourcequota's
+// checkQuotas). Usage is counted live here; the real server reads it from `status.used`, which
+// its quota controller keeps current, and prints quantities in canonical form (1000 as "1k").
 import RegcredCore
 
 enum ResourceQuotaAdmission {
@@ -18,22 +19,24 @@ enum ResourceQuotaAdmission {
     }
 
     /// The refusal for creating one more object of `type` named `name`, given the namespace's
-    /// quotas and how many such objects exist; nil when every quota allows it.
+    /// quotas and how many such objects exist; nil when every quota allows it. Like the plugin,
+    /// the first quota exceeded is named, with every one of its limits that the create exceeds.
     static func check(
         creating name: String, of type: ResourceType, quotas: [JSONValue], existing used: Int
     ) -> APIError? {
         let keys = countKeys(for: type)
         for quota in quotas.sorted(by: { ($0["metadata"]?["name"]?.stringValue ?? "") < ($1["metadata"]?["name"]?.stringValue ?? "") }) {
             guard let hard = quota["spec"]?["hard"]?.objectValue else { continue }
-            for key in keys {
-                guard let value = hard[key], let limit = Self.count(value) else { continue }
-                if used + 1 > limit {
-                    let quotaName = quota["metadata"]?["name"]?.stringValue ?? ""
-                    return APIError.forbidden(
-                        type, name,
-                        "exceeded quota: \(quotaName), requested: \(key)=1, used: \(key)=\(used), limited: \(key)=\(limit)")
-                }
+            let exceeded = keys.sorted().compactMap { key -> (key: String, limit: String)? in
+                guard let value = hard[key], let limit = Self.count(value), used + 1 > limit else { return nil }
+                return (key, value.stringValue ?? String(limit))
             }
+            guard !exceeded.isEmpty else { continue }
+            func list(_ value: (String, String) -> String) -> String { exceeded.map { value($0.key, $0.limit) }.joined(separator: ",") }
+            let quotaName = quota["metadata"]?["name"]?.stringValue ?? ""
+            return APIError.forbidden(
+                type, name,
+                "exceeded quota: \(quotaName), requested: \(list { k, _ in "\(k)=1" }), used: \(list { k, _ in "\(k)=\(used)" }), limited: \(list { k, l in "\(k)=\(l)" })")
         }
         return nil
     }

@@ -1,7 +1,8 @@
 // StructuralSchema: what the API server does with a custom resource against its CRD's
-// openAPIV3Schema before storing it: unknown fields are pruned (unless the schema preserves
-// them), then types, required fields, enums, patterns and length and item bounds are checked,
-// with apiextensions' messages ("spec.secretName in body should match '…'"). CEL rules
+// openAPIV3Schema before storing it: unknown fields and nulls of non-nullable fields are pruned
+// (unless the schema preserves them), then types, required fields, enums, patterns and length
+// and item bounds are checked. Messages are kube-openapi's, turned into field errors as
+// apiextensions-apiserver's kubeOpenAPIResultToFieldErrors does (v1.28). CEL rules
 // (x-kubernetes-validations) and formats are not evaluated here.
 import Foundation
 import RegcredCore
@@ -24,7 +25,12 @@ struct StructuralSchema: Sendable {
     static func prune(_ value: JSONValue, schema: JSONValue) -> JSONValue {
         if schema["x-kubernetes-preserve-unknown-fields"]?.boolValue == true { return value }
         switch value {
-        case .object(let members):
+        case .object(var members):
+            // "null values for fields that do not specify nullable: true are pruned"
+            for (key, member) in members where member == .null {
+                let memberSchema = schema["properties"]?[key] ?? schema["additionalProperties"]
+                if memberSchema?["nullable"]?.boolValue != true { members[key] = nil }
+            }
             guard let properties = schema["properties"]?.objectValue else {
                 if let additional = schema["additionalProperties"], additional.objectValue != nil {
                     return .object(members.mapValues { prune($0, schema: additional) })
@@ -57,9 +63,9 @@ struct StructuralSchema: Sendable {
         }
         switch value {
         case .string(let text):
-            let length = text.count
+            let length = text.unicodeScalars.count  // Go's utf8.RuneCountInString
             if let max = schema["maxLength"]?.integerValue, length > max {
-                errors.append(.invalid(path, string: text, "\(path) in body should be at most \(max) chars long"))
+                errors.append(FieldError(kind: .tooLong, field: path, renderedValue: nil, detail: "may not be longer than \(max)"))
             }
             if let min = schema["minLength"]?.integerValue, length < min {
                 errors.append(.invalid(path, string: text, "\(path) in body should be at least \(min) chars long"))
@@ -78,7 +84,7 @@ struct StructuralSchema: Sendable {
             }
         case .array(let items):
             if let max = schema["maxItems"]?.integerValue, items.count > max {
-                errors.append(FieldError(kind: .tooLong, field: path, renderedValue: nil, detail: "must have at most \(max) items"))
+                errors.append(FieldError(kind: .tooMany, field: path, renderedValue: String(items.count), detail: "must have at most \(max) items"))
             }
             if let min = schema["minItems"]?.integerValue, items.count < min {
                 errors.append(.invalid(path, rendered: "\(items.count)", "\(path) in body should have at least \(min) items"))

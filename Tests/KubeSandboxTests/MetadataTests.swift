@@ -36,9 +36,12 @@ import Testing
             #expect(refused.message.hasPrefix(#"Event.events.k8s.io "ghcr."#))
             #expect(refused.message.hasSuffix(#" is invalid: metadata.generateName: Invalid value: "ghcr.": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"#))
             // Namespaces are DNS labels, so their prefixes are too.
+            // Namespaces are DNS labels; a prefix that is a subdomain fails for its dots alone.
             let namespace = try await api.post("/api/v1/namespaces", json(#"{"metadata":{"generateName":"team.a-"}}"#))
             #expect(namespace.status == 422)
-            #expect(namespace.message.contains(#"metadata.generateName: Invalid value: "team.a-": a lowercase RFC 1123 label must consist of"#))
+            #expect(namespace.message.contains(#"metadata.generateName: Invalid value: "team.a-": must not contain dots"#))
+            let underscore = try await api.post("/api/v1/namespaces", json(#"{"metadata":{"generateName":"team_a-"}}"#))
+            #expect(underscore.message.contains(#"metadata.generateName: Invalid value: "team_a-": a lowercase RFC 1123 label must consist of"#))
             let fine = try await api.post("/api/v1/namespaces", json(#"{"metadata":{"generateName":"team-"}}"#))
             #expect(fine.status == 201)
         }
@@ -71,6 +74,11 @@ import Testing
             #expect(refused.status == 403)
             #expect(refused.reason == "Forbidden")
             #expect(refused.message == #"secrets "second" is forbidden: exceeded quota: no-secrets, requested: count/secrets=1, used: count/secrets=1, limited: count/secrets=1"#)
+            // Every exceeded limit of the quota, sorted, as the plugin prints them; one not exceeded is left out.
+            _ = try await api.post("/api/v1/namespaces", json(#"{"metadata":{"name":"two"}}"#))
+            _ = try await api.post("/api/v1/namespaces/two/resourcequotas", json(#"{"metadata":{"name":"q"},"spec":{"hard":{"count/secrets":"0","secrets":"0","count/configmaps":"0"}}}"#))
+            let both = try await api.post("/api/v1/namespaces/two/secrets", secret("s"))
+            #expect(both.message == #"secrets "s" is forbidden: exceeded quota: q, requested: count/secrets=1,secrets=1, used: count/secrets=0,secrets=0, limited: count/secrets=0,secrets=0"#)
             // Other kinds and other namespaces are not limited by it.
             #expect(try await api.post("/api/v1/namespaces/default/serviceaccounts", json(#"{"metadata":{"name":"sa"}}"#)).status == 201)
         }
@@ -175,7 +183,11 @@ import Testing
 
     @Test func namespaceNamesMustBeDNSLabels() async throws {
         try await withSandbox { _, api in
-            let response = try await api.post("/api/v1/namespaces", namespace("a.b"))
+            // IsDNS1123Label: a name that is a valid subdomain fails only for its dots.
+            let dotted = try await api.post("/api/v1/namespaces", namespace("a.b"))
+            #expect(dotted.status == 422)
+            #expect(dotted.message.hasSuffix(#"metadata.name: Invalid value: "a.b": must not contain dots"#))
+            let response = try await api.post("/api/v1/namespaces", namespace("A_b"))
             #expect(response.status == 422)
             #expect(response.message.contains("a lowercase RFC 1123 label must consist of"))
         }
@@ -260,6 +272,15 @@ import Testing
             var wrongType = clusterPullSecret("type")
             wrongType["spec"]?["registries"] = "ghcr.io"
             #expect(try await api.post(path, wrongType).message.hasSuffix(#"spec.registries: Invalid value: "string": spec.registries in body must be of type array: "string""#))
+            var long = clusterPullSecret("long")
+            long["spec"]?["secretName"] = .string(String(repeating: "a", count: 254))
+            #expect(try await api.post(path, long).message.hasSuffix("spec.secretName: Too long: may not be longer than 253"))
+            // Nulls of fields that are not nullable are pruned, as unknown fields are.
+            var nulled = clusterPullSecret("nulled")
+            nulled["spec"]?["profile"] = .null
+            let withNull = try await api.post(path, nulled)
+            #expect(withNull.status == 201)
+            #expect(withNull.body["spec"]?["profile"] == nil)
             // Fields the schema does not know are pruned, not stored.
             var extra = clusterPullSecret("extra")
             extra["spec"]?["colour"] = "blue"
