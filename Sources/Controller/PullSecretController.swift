@@ -162,14 +162,8 @@ public final class PullSecretController: Sendable {
                 let queue = self.queue
                 let urgent: PullSecretReconciler.UrgentNamespaces = { mustWait in
                     let taken = await queue.takePending(name) { asked in
-                        let names = asked.prioritized
-                        guard !names.isEmpty else { return (nil, asked) }
-                        let later = names.filter(mustWait)
-                        let left: PassScope? = switch asked {
-                        case .namespaces: later.isEmpty ? nil : .namespaces(later)
-                        default: later.isEmpty ? .all : .allServingFirst(later)
-                        }
-                        return (.namespaces(names.subtracting(later)), left)
+                        let (taken, left) = asked.takingPrioritized(except: mustWait)
+                        return (taken.isEmpty ? nil : .namespaces(taken), left)
                     }
                     return taken?.prioritized ?? []
                 }

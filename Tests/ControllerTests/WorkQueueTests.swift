@@ -121,6 +121,15 @@ struct WorkQueueTests {
         #expect(await queue.next() == nil)
     }
 
+    @Test("a running full pass takes the namespaces asked first, except those that must wait; a full pass still due stays")
+    func takingPrioritized() {
+        let busy: (String) -> Bool = { $0 == "busy" }
+        #expect(PassScope.namespaces(["new", "busy"]).takingPrioritized(except: busy) == (["new"], .namespaces(["busy"])))
+        #expect(PassScope.namespaces(["new"]).takingPrioritized(except: busy) == (["new"], nil))
+        #expect(PassScope.allServingFirst(["new"]).takingPrioritized(except: busy) == (["new"], .all))
+        #expect(PassScope.all.takingPrioritized(except: busy) == ([], .all))
+    }
+
     @Test("a failed pass comes back with its scope")
     func failureKeepsScope() async {
         let queue = WorkQueue<String, PassScope>(backoff: ItemBackoff(base: .milliseconds(1), cap: .milliseconds(5)))

@@ -28,9 +28,6 @@ public actor ManagedSecretCache {
         for watch in watches.values { await watch.informer.addHandler(handler) }
     }
 
-    /// The names currently watched.
-    public var names: Set<String> { Set(watches.keys) }
-
     /// Watches `names` (starting what is not watched yet) and waits until each has listed once.
     /// Returns the names whose list failed, with why (typically 403: RBAC does not grant that
     /// name); their informers keep retrying, so a fixed RBAC rule is picked up.
@@ -65,25 +62,16 @@ public actor ManagedSecretCache {
         }
     }
 
-    /// Stops every watch (the controller is shutting down).
-    public func stopAll() {
-        retain(only: [])
-    }
-
     /// Keeps the watches alive while the caches run, and stops them when this task is cancelled.
     public func run() async {
         while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
-        stopAll()
+        retain(only: [])
     }
 
     /// The secret named `name` in each of `namespaces`, where one is cached.
     public func secrets(named name: String, inNamespaces namespaces: some Sequence<String>) async -> [CachedManagedSecret] {
         guard let informer = watches[name]?.informer else { return [] }
         return await informer.objects(forKeys: namespaces.map { ObjectKey(namespace: $0, name: name) })
-    }
-
-    public func secret(namespace: String, name: String) async -> CachedManagedSecret? {
-        await watches[name]?.informer.get(namespace: namespace, name: name)
     }
 
     /// Some cached secret, of any name (benchmarks read its content hash).

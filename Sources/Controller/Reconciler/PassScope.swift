@@ -42,4 +42,17 @@ public enum PassScope: Hashable, Sendable, WorkScope {
         }
         return names.isEmpty || names.count > Self.namespaceLimit ? .all : .allServingFirst(names)
     }
+
+    /// Splits the namespaces this scope asks to serve first: those a running full pass may take
+    /// now, and what stays asked for (the namespaces that `mustWait`, and a full pass still due).
+    public func takingPrioritized(except mustWait: (String) -> Bool) -> (taken: Set<String>, left: PassScope?) {
+        let names = prioritized
+        guard !names.isEmpty else { return ([], self) }
+        let later = names.filter(mustWait)
+        let left: PassScope? = switch self {
+        case .namespaces: later.isEmpty ? nil : .namespaces(later)
+        default: later.isEmpty ? .all : .allServingFirst(later)
+        }
+        return (names.subtracting(later), left)
+    }
 }
