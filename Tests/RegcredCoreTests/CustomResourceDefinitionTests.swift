@@ -74,7 +74,8 @@ struct CustomResourceDefinitionTests {
             namespaces: NamespacesSpec(
                 selector: LabelSelector(matchLabels: ["a": "b"], matchExpressions: [.init(key: "k", operator: .In, values: ["v"])]),
                 exclude: ["kube-*"]),
-            serviceAccounts: ["default"], refresh: RefreshSpec(before: "30m", interval: "1h"),
+            serviceAccounts: ["default"], podInjection: PodInjectionSpec(enabled: true, images: .all),
+            refresh: RefreshSpec(before: "30m", interval: "1h"),
             verify: VerifySpec(enabled: true, image: "ghcr.io/o/a:1", policy: .block))
         let fromSwift = Self.paths(of: try Self.encoded(spec)).filter { !$0.hasPrefix("namespaces.selector.matchLabels.") }
         let fromSchema = Self.paths(ofSchema: try #require(try Self.schema()["properties"]?["spec"]))
@@ -99,5 +100,13 @@ struct CustomResourceDefinitionTests {
         let statusEnum = schema["properties"]?["status"]?["properties"]?["conditions"]?["items"]?["properties"]?["status"]?["enum"]
         #expect(statusEnum == .array(["True", "False", "Unknown"]))
         #expect([StatusCondition.Status.true, .false, .unknown].map(\.rawValue) == ["True", "False", "Unknown"])
+    }
+
+    @Test("spec.podInjection: the schema's enum and defaults are the Swift enum and the policy's defaults")
+    func podInjectionEnumAndDefaults() throws {
+        let podInjection = try #require(try Self.schema()["properties"]?["spec"]?["properties"]?["podInjection"])
+        #expect(podInjection["properties"]?["images"]?["enum"] == .array(PodInjectionSpec.Images.allCases.map { .string($0.rawValue) }))
+        #expect(podInjection["properties"]?["images"]?["default"] == .string(ClusterPullSecretPolicy.PodInjection().images.rawValue))
+        #expect(podInjection["properties"]?["enabled"]?["default"] == .bool(ClusterPullSecretPolicy.PodInjection().enabled))
     }
 }

@@ -10,6 +10,8 @@ public enum ManagedObjectMarkers {
     public static let contentHashAnnotation = "regcred.dev/content-hash"
     /// On a namespace: "true" opts it out of every ClusterPullSecret.
     public static let excludeAnnotation = "regcred.dev/exclude"
+    /// On a pod: "false" tells the pod admission webhook to leave it alone.
+    public static let injectAnnotation = "regcred.dev/inject"
     /// On a service account: the pull secret names regcred added to `imagePullSecrets`, comma
     /// separated, so that regcred only ever removes entries it added itself.
     public static let attachedAnnotation = "regcred.dev/attached-secrets"

@@ -15,6 +15,18 @@ public struct ClusterPullSecretPolicy: Hashable, Sendable {
     public var refreshInterval: Duration?
     /// Set when `spec.verify.enabled` is true.
     public var verification: Verification?
+    /// `spec.podInjection` with its defaults applied (off, `matching`).
+    public var podInjection: PodInjection = PodInjection()
+
+    public struct PodInjection: Hashable, Sendable {
+        public var enabled: Bool
+        public var images: PodInjectionSpec.Images
+
+        public init(enabled: Bool = false, images: PodInjectionSpec.Images = .matching) {
+            self.enabled = enabled
+            self.images = images
+        }
+    }
 
     public struct Verification: Hashable, Sendable {
         public var image: String?
@@ -72,7 +84,8 @@ public struct ClusterPullSecretPolicy: Hashable, Sendable {
             name: name, registries: registries, secretName: secretName,
             scope: NamespaceScope(selector: spec.namespaces?.selector, exclude: spec.namespaces?.exclude ?? []),
             serviceAccounts: ServiceAccountSelection(names: spec.serviceAccounts), source: spec.source,
-            refreshBefore: before, refreshInterval: interval, verification: verification))
+            refreshBefore: before, refreshInterval: interval, verification: verification,
+            podInjection: PodInjection(enabled: spec.podInjection?.enabled ?? false, images: spec.podInjection?.images ?? .matching)))
     }
 
     private static func duration(_ text: String?, field: String, problems: inout [String]) -> Duration? {

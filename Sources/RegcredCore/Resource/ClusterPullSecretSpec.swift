@@ -12,14 +12,16 @@ public struct ClusterPullSecretSpec: Codable, Hashable, Sendable {
     public var namespaces: NamespacesSpec?
     /// Service accounts that get the secret: `["default"]` when unset, `["*"]` for all, `[]` for none.
     public var serviceAccounts: [String]?
+    /// The admission webhook adds the pull secret to pods at creation (off unless enabled).
+    public var podInjection: PodInjectionSpec?
     public var refresh: RefreshSpec?
     /// Check new credentials against the registries before writing them anywhere.
     public var verify: VerifySpec?
 
     public init(
         registries: [String]? = nil, profile: String? = nil, source: CredentialSourceSpec, secretName: String? = nil,
-        namespaces: NamespacesSpec? = nil, serviceAccounts: [String]? = nil, refresh: RefreshSpec? = nil,
-        verify: VerifySpec? = nil
+        namespaces: NamespacesSpec? = nil, serviceAccounts: [String]? = nil, podInjection: PodInjectionSpec? = nil,
+        refresh: RefreshSpec? = nil, verify: VerifySpec? = nil
     ) {
         self.registries = registries
         self.profile = profile
@@ -27,6 +29,7 @@ public struct ClusterPullSecretSpec: Codable, Hashable, Sendable {
         self.secretName = secretName
         self.namespaces = namespaces
         self.serviceAccounts = serviceAccounts
+        self.podInjection = podInjection
         self.refresh = refresh
         self.verify = verify
     }
@@ -39,6 +42,28 @@ public struct NamespacesSpec: Codable, Hashable, Sendable {
     public init(selector: LabelSelector? = nil, exclude: [String]? = nil) {
         self.selector = selector
         self.exclude = exclude
+    }
+}
+
+/// `spec.podInjection`: whether the pod admission webhook appends this ClusterPullSecret's pull
+/// secret to `spec.imagePullSecrets` of pods created in its namespaces, and for which pods.
+public struct PodInjectionSpec: Codable, Hashable, Sendable {
+    public enum Images: String, Codable, Hashable, Sendable, CaseIterable {
+        /// Only pods with at least one image (init, regular or ephemeral container) that the
+        /// secret's registries serve by the kubelet's matching rules.
+        case matching
+        /// Every pod in a selected namespace.
+        case all
+    }
+
+    /// Default false: the webhook leaves pods alone.
+    public var enabled: Bool?
+    /// Default `matching`.
+    public var images: Images?
+
+    public init(enabled: Bool? = nil, images: Images? = nil) {
+        self.enabled = enabled
+        self.images = images
     }
 }
 
