@@ -14,6 +14,24 @@ public final class ControllerMetrics: Sendable {
         .milliseconds(250), .milliseconds(500), .seconds(1), .milliseconds(2500), .seconds(5), .seconds(10),
     ]
 
+    /// Admission latency buckets: 0.5 ms … 2 s (the API server gives up at the webhook's
+    /// timeoutSeconds, 2 s).
+    public static let admissionDurationBuckets: [Duration] = [
+        .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25),
+        .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2),
+    ]
+
+    /// How the pod webhook answered one AdmissionReview.
+    public enum AdmissionResult: String, Sendable, CaseIterable {
+        /// Allowed with a patch that adds pull secrets.
+        case patched
+        /// Allowed as it was: nothing to add, opted out, or not a pod creation.
+        case unchanged
+        /// Not decided: a malformed request (HTTP 400), caches not synced, or a namespace the
+        /// cache does not show. The pod is admitted unpatched (the webhook fails open).
+        case error
+    }
+
     /// Names and help texts (computed: MetricNameDescriptor is not Sendable).
     enum Name {
         static var reconcileTotal: MetricNameDescriptor {
@@ -54,6 +72,12 @@ public final class ControllerMetrics: Sendable {
         }
         static var secretAccessForbidden: MetricNameDescriptor {
             descriptor("regcred_secret_access_forbidden", "1 while RBAC does not let the controller watch or write a ClusterPullSecret's secret names, else 0.")
+        }
+        static var admissions: MetricNameDescriptor {
+            descriptor("regcred_webhook_admissions_total", "AdmissionReviews the pod webhook answered, by result (patched, unchanged, error); dry runs included.")
+        }
+        static var admissionDuration: MetricNameDescriptor {
+            descriptor("regcred_webhook_admission_duration_seconds", "Time from a pod AdmissionReview's body to its answer.")
         }
         static var leader: MetricNameDescriptor {
             descriptor("regcred_leader", "1 while this replica holds the leader lease, else 0.")
@@ -143,6 +167,19 @@ public final class ControllerMetrics: Sendable {
         } else {
             registry.unregisterGauge(gauge)
         }
+    }
+
+    /// Creates the webhook's series at zero, so that a rate or an alert sees them from the start.
+    public func prepareAdmissionSeries() {
+        for result in AdmissionResult.allCases {
+            _ = registry.makeCounter(descriptor: Name.admissions, labels: [("result", result.rawValue)])
+        }
+        _ = registry.makeDurationHistogram(descriptor: Name.admissionDuration, buckets: Self.admissionDurationBuckets)
+    }
+
+    public func recordAdmission(_ result: AdmissionResult, duration: Duration) {
+        registry.makeCounter(descriptor: Name.admissions, labels: [("result", result.rawValue)]).increment()
+        registry.makeDurationHistogram(descriptor: Name.admissionDuration, buckets: Self.admissionDurationBuckets).record(duration)
     }
 
     public func setLeader(_ leading: Bool) {
