@@ -106,13 +106,13 @@ struct ControllerHarness {
 
     func clusterPullSecret(
         _ suffix: String, registries: [String] = ["ghcr.io"], secretName: String? = nil, exclude: [String] = [],
-        serviceAccounts: [String]? = nil
+        serviceAccounts: [String]? = nil, podInjection: PodInjectionSpec? = nil
     ) async throws -> String {
         let name = "\(id)-\(suffix)"
         let spec = ClusterPullSecretSpec(
             registries: registries, source: CredentialSourceSpec(static: StaticSourceSpec(secretRef: LocalSecretReference(name: "registry-token"))),
             secretName: secretName, namespaces: NamespacesSpec(selector: selector, exclude: exclude.map { "\(id)-\($0)" }),
-            serviceAccounts: serviceAccounts)
+            serviceAccounts: serviceAccounts, podInjection: podInjection)
         _ = try await client.resource(ClusterPullSecret.self).create(
             ClusterPullSecret(metadata: ObjectMeta(name: name, labels: clusterPullSecretLabels), spec: spec))
         return name
