@@ -41,6 +41,7 @@ struct ControllerCommand: AsyncParsableCommand {
     var workers = 4
 
     @OptionGroup var scope: SelectorOptions
+    @OptionGroup var webhook: WebhookOptions
     @OptionGroup var kube: KubeOptions
     @OptionGroup var rate: APIRateOptions
     @OptionGroup var profiles: ProfileFileOptions
@@ -73,13 +74,23 @@ struct ControllerCommand: AsyncParsableCommand {
                 ? LeaseElector(client: client, config: LeaderElectionConfig(namespace: namespace, name: leaderElectionID, identity: identity), logger: logger)
                 : nil
             let caches = controller.caches
+            // The pod webhook reads the same caches on every replica, leader or not.
+            let webhookServer = try webhook.address().map { address in
+                metrics.prepareAdmissionSeries()
+                return WebhookServer(
+                    address: address,
+                    handler: PodAdmissionHandler(caches: caches, catalog: catalog, metrics: metrics, logger: logger),
+                    certificates: webhook.certificates(logger: logger), logger: logger)
+            }
             let servers = HealthServer.servers(
                 metricsAddress: try ListenAddress(parsing: metricsBindAddress), probeAddress: try ListenAddress(parsing: healthProbeBindAddress),
-                metrics: metrics, readiness: { await caches.hasSynced ? .ready : .notReady("informers not synced") }, logger: logger)
+                metrics: metrics,
+                readiness: { Readiness.controller(cachesSynced: await caches.hasSynced, webhookHasCertificate: webhookServer?.hasCertificate) },
+                logger: logger)
             let service = ControllerService(controller: controller, elector: elector, workers: workers, logger: logger)
             let group = ServiceGroup(configuration: .init(
                 services: [.init(service: service, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup)]
-                    + servers.map { .init(service: $0) },
+                    + servers.map { .init(service: $0) } + (webhookServer.map { [ServiceGroupConfiguration.ServiceConfiguration(service: $0)] } ?? []),
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             logger.info("starting", metadata: ["namespace": "\(namespace)", "identity": "\(identity)", "leaderElect": "\(leaderElect)"])
             try await group.run()
