@@ -12,7 +12,7 @@ struct RegcredBench: AsyncParsableCommand {
         abstract: "Benchmarks of the client, the sandbox and the controller on loopback.",
         subcommands: [
             ClientBench.self, SandboxMemoryBench.self, ControllerBench.self, TokenSourceBench.self, SandboxServe.self, ProbeBench.self,
-            ScanBench.self,
+            ScanBench.self, WebhookBench.self,
         ])
 }
 
