@@ -99,23 +99,29 @@ struct WebhookBench: AsyncParsableCommand {
         let clock = ContinuousClock()
         let start = clock.now + .milliseconds(10)
         let interval = Duration.seconds(1) / rate
-        // nil: a review that failed or was not answered 200.
-        let (samples, failures) = try await withThrowingTaskGroup(of: Duration?.self) { group in
+        let before = ThreadTimes.read(pid: controller.pid)
+        // Per review: the latency (nil when it failed or was not answered 200), and how late this
+        // process sent it: when that lag grows, the machine is out of CPU, not the server slow.
+        let (samples, lags, failures) = try await withThrowingTaskGroup(of: (Duration?, Duration).self) { group in
             for index in 0..<total {
-                try await clock.sleep(until: start + interval * index)
+                let scheduled = start + interval * index
+                try await clock.sleep(until: scheduled)
                 group.addTask {
                     let sent = clock.now
                     let ok = (try? await post(index)) ?? false
-                    return ok ? clock.now - sent : nil
+                    return (ok ? clock.now - sent : nil, sent - scheduled)
                 }
             }
             var samples = Samples()
+            var lags = Samples()
             var failures = 0
-            for try await sample in group {
+            for try await (sample, lag) in group {
                 if let sample { samples.add(sample) } else { failures += 1 }
+                lags.add(lag)
             }
-            return (samples, failures)
+            return (samples, lags, failures)
         }
+        let after = ThreadTimes.read(pid: controller.pid)
         let wall = clock.now - start
         let loaded = controller.memory
         let metrics = (try? await fetchText(http, "http://127.0.0.1:\(controller.probePort)/metrics")) ?? ""
@@ -125,6 +131,12 @@ struct WebhookBench: AsyncParsableCommand {
         table.add("latency p90", "\(fmt(samples.percentile(90), 2)) ms", "")
         table.add("latency p99", "\(fmt(samples.percentile(99), 2)) ms", "< 5 ms")
         table.add("latency max", "\(fmt(samples.max, 2)) ms", "")
+        table.add("send lag p50 / p99 (this process late for its own schedule: CPU contention)",
+                  "\(fmt(lags.percentile(50), 2)) / \(fmt(lags.percentile(99), 2)) ms", "")
+        table.add("controller CPU per review (utime + stime of all its threads)",
+                  "\(fmt((after.cpu - before.cpu) / Double(total) * 1000, 3)) ms", "")
+        table.add("controller threads' time runnable but waiting for a CPU (schedstat)",
+                  "\(fmt(after.waiting - before.waiting, 2)) s in \(fmt(wall.seconds, 1)) s", "")
         table.add("server-side mean (regcred_webhook_admission_duration_seconds)", serverMean(metrics), "")
         table.add("server-side p99 (histogram bucket)", serverPercentileBucket(metrics, 99), "")
         table.add("results (regcred_webhook_admissions_total)", admissionCounts(metrics), "")
@@ -219,6 +231,33 @@ private func benchReview(namespace: String, image: String, pullSecrets: [String]
             ]),
         ]),
     ]).encoded()
+}
+
+/// CPU used by, and run-queue wait of, all threads of a process (/proc/PID/task/*/stat and schedstat), in seconds.
+struct ThreadTimes {
+    var cpu: Double
+    var waiting: Double
+
+    static func read(pid: Int32) -> ThreadTimes {
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+        let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
+        var times = ThreadTimes(cpu: 0, waiting: 0)
+        for task in tasks {
+            // stat: fields after the parenthesised name; utime and stime are the 14th and 15th fields.
+            if let stat = try? String(contentsOfFile: "/proc/\(pid)/task/\(task)/stat", encoding: .utf8),
+                let close = stat.lastIndex(of: ")")
+            {
+                let fields = stat[stat.index(after: close)...].split(separator: " ")
+                if fields.count > 13 { times.cpu += ((Double(fields[11]) ?? 0) + (Double(fields[12]) ?? 0)) / ticks }
+            }
+            // schedstat: time on CPU, time waiting on a run queue (ns), timeslices.
+            if let schedstat = try? String(contentsOfFile: "/proc/\(pid)/task/\(task)/schedstat", encoding: .utf8) {
+                let fields = schedstat.split(separator: " ")
+                if fields.count > 1 { times.waiting += (Double(fields[1]) ?? 0) / 1e9 }
+            }
+        }
+        return times
+    }
 }
 
 #if DEBUG
