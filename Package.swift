@@ -3,6 +3,17 @@
 // Modules follow the layers of docs/architecture (shared DESIGN.md): each imports only those below it.
 import PackageDescription
 
+// Release executables export no symbols and pack their relative relocations (DT_RELR, glibc
+// 2.36+): the static Swift runtime's link arguments export every symbol of every module, so each
+// start had the loader read about 6 MB of symbol tables and relocations, resident for the whole
+// life of the controller. Measured in docs/benchmarks.md ("Where the resident set lives").
+let releaseLinkerSettings: [LinkerSetting] = [
+    .unsafeFlags(
+        ["-use-ld=lld", "-Xlinker", "--no-export-dynamic", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs"],
+        .when(platforms: [.linux], configuration: .release)
+    ),
+]
+
 let package = Package(
     name: "regcred",
     platforms: [.macOS(.v15)],
@@ -137,7 +148,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            linkerSettings: releaseLinkerSettings
         ),
         // Test support: an in-memory Kubernetes API server (HTTP/HTTPS) with fault injection.
         .target(
@@ -165,7 +177,8 @@ let package = Package(
             dependencies: [
                 "KubeSandbox", "KubernetesClient", "Controller", "CredentialSources", "Operations", "RegcredCore", "RegistryProbe",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            linkerSettings: releaseLinkerSettings
         ),
         .testTarget(name: "RegcredCoreTests", dependencies: ["RegcredCore"]),
         .testTarget(

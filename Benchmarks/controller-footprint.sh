@@ -59,3 +59,14 @@ sleep 20
 rss=$(awk '/^VmRSS/ {print $2}' "/proc/$controller_pid/status")
 hwm=$(awk '/^VmHWM/ {print $2}' "/proc/$controller_pid/status")
 printf 'controller    idle RSS %s KiB (peak %s KiB), 10 namespaces served, 20 s idle\n' "$rss" "$hwm"
+# Where the resident set lives: anonymous (heap, stacks) versus file-backed (code and read-only
+# data of each mapped file), from /proc/PID/smaps.
+awk '
+    /^[0-9a-f]+-[0-9a-f]+ / { name = (NF >= 6) ? $6 : "[anonymous]"; next }
+    /^Rss:/       { rss[name] += $2 }
+    /^Anonymous:/ { anon += $2; anonymous[name] += $2 }
+    END {
+        for (n in rss) { total += rss[n]; file += rss[n] - anonymous[n] }
+        printf "resident      %d KiB: %d KiB anonymous, %d KiB file-backed\n", total, anon, file
+        for (n in rss) if (rss[n] >= 256) printf "  %8d KiB  (%d anonymous)  %s\n", rss[n], anonymous[n], n
+    }' "/proc/$controller_pid/smaps" | sort -k1,1 -s
