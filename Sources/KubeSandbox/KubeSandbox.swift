@@ -67,7 +67,8 @@ public final class KubeSandbox: Sendable {
             bookmarkInterval: options.bookmarkInterval))
         self.store = store
         self.faults = FaultInjector(onDropWatches: { await store.dropWatches() },
-                                    onForceGone: { await store.forceGoneOnNextWatch() })
+                                    onForceGone: { await store.forceGoneOnNextWatch() },
+                                    onCompact: { await store.compactHistory() })
         self.running = Mutex(Running(port: options.port, task: nil))
     }
 

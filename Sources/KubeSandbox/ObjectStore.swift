@@ -465,6 +465,16 @@ actor ObjectStore {
 
     func forceGoneOnNextWatch() { goneOnNextWatch = true }
 
+    /// Forgets every change history, as an etcd compaction at the current revision does: a watch
+    /// resumed from any earlier resourceVersion then gets 410 Gone and its client must relist.
+    func compactHistory() {
+        for key in storages.keys {
+            storages[key]!.history = []
+            storages[key]!.historyStart = 0
+            storages[key]!.floor = resourceVersion
+        }
+    }
+
     /// Opens a watch. Events arrive as ready-to-encode `{"type":…,"object":…}` values.
     func watch(_ type: ResourceType, filter: WatchFilter, fromVersion: String?, bookmarks: Bool) -> AsyncStream<JSONValue> {
         let (stream, continuation) = AsyncStream<JSONValue>.makeStream(bufferingPolicy: .unbounded)
