@@ -135,11 +135,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // glibc's mallopt for the regcred executable (not exported by Swift's Glibc module).
+        .target(name: "CAllocatorTuning"),
         // Thin entry point: flags in, one use case called, output and exit code out. The production
         // binary: no test support (KubeSandbox lives in regcred-sandbox).
         .executableTarget(
             name: "regcred",
             dependencies: [
+                "CAllocatorTuning",
                 "Operations",
                 "RegcredCore",
                 "KubernetesClient",
