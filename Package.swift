@@ -216,7 +216,11 @@ let package = Package(
         // throw-away CA, OCI layouts, free ports, a docker-registry, loopback stand-in servers.
         .target(
             name: "TestPeers",
-            dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
             path: "Tests/TestPeers"),
         .testTarget(
             name: "CLITests",
