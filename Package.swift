@@ -149,6 +149,9 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
+                // Calls admission webhooks, as the API server does.
+                "NetworkFaults",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
         // `regcred-sandbox`: runs KubeSandbox on a port and writes a kubeconfig for kubectl.
@@ -196,6 +199,8 @@ let package = Package(
             dependencies: [
                 "KubeSandbox",
                 "RegcredCore",
+                "TestPeers",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
