@@ -164,6 +164,9 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
+                // Calls admission webhooks, as the API server does.
+                "NetworkFaults",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
         // `regcred-sandbox`: runs KubeSandbox on a port and writes a kubeconfig for kubectl.
@@ -212,6 +215,8 @@ let package = Package(
             dependencies: [
                 "KubeSandbox",
                 "RegcredCore",
+                "TestPeers",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -232,7 +237,11 @@ let package = Package(
         // throw-away CA, OCI layouts, free ports, a docker-registry, loopback stand-in servers.
         .target(
             name: "TestPeers",
-            dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
             path: "Tests/TestPeers"),
         .testTarget(
             name: "CLITests",

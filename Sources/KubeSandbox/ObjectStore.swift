@@ -160,6 +160,7 @@ actor ObjectStore {
         object["metadata"] = .object(meta)
         try applyCreateDefaults(type, &object)
         if type.plural == "secrets" { errors += SecretValidation.validate(object) }
+        errors += try WebhookConfigurationValidation.prepareForCreate(type, &object)
         if let schema = StructuralSchema.of(type) {
             let (pruned, schemaErrors) = schema.apply(to: object, validating: ["spec"])
             object = pruned
@@ -302,6 +303,7 @@ actor ObjectStore {
             try SecretValidation.normalize(&new)
             errors += SecretValidation.validateUpdate(new: new, old: old)
         }
+        if subresource == nil { errors += try WebhookConfigurationValidation.prepareForUpdate(type, new: &new, old: old) }
         if let schema = StructuralSchema.of(type) {
             let (pruned, schemaErrors) = schema.apply(to: new, validating: [subresource == "status" ? "status" : "spec"])
             new = pruned
