@@ -10,13 +10,13 @@ import NIOSSL
 import RegcredCore
 import TestPeers
 
-/// A CA and a serving certificate for 127.0.0.1 signed by it.
+/// A CA and a serving certificate for 127.0.0.1 (and `serverNames`) signed by it.
 struct WebhookCertificate {
     let caPEM: String
     let serving: ServingCertificate
 
-    static func make(in directory: TemporaryDirectory, name: String) async throws -> WebhookCertificate {
-        let authority = try await TestCertificateAuthority.make(in: directory.file(name), home: directory.url)
+    static func make(in directory: TemporaryDirectory, name: String, serverNames: [String] = []) async throws -> WebhookCertificate {
+        let authority = try await TestCertificateAuthority.make(in: directory.file(name), home: directory.url, serverNames: serverNames)
         let chain = try String(contentsOf: authority.serverCertificate, encoding: .utf8)
         return WebhookCertificate(
             caPEM: try String(contentsOf: authority.caCertificate, encoding: .utf8),
