@@ -160,7 +160,7 @@ struct PodWebhookServerTests {
                 #expect(!server.hasCertificate)
                 #expect(Readiness.controller(cachesSynced: true, webhookHasCertificate: server.hasCertificate) == .notReady("the pod webhook has no serving certificate yet"))
                 await #expect(throws: (any Error).self) {
-                    _ = try await postReview(client, port: port, body: podReview(namespace: "x", images: ["nginx"]), fresh: true)
+                    _ = try await postReview(client, port: port, body: podReview(namespace: "x", images: ["nginx"]), fresh: true, timeout: .seconds(1))
                 }
                 feed.yield(certificate.serving)
                 await server.waitForCertificate()
@@ -191,7 +191,7 @@ struct PodWebhookServerTests {
                     try await withClients([both, onlySecond]) {
                     try await withWebhookServer(handler: handler, certificates: stream) { server, port in
                         await #expect(throws: (any Error).self) {
-                            _ = try await postReview(onlySecond, port: port, body: podReview(namespace: namespace, images: ["nginx"]), fresh: true)
+                            _ = try await postReview(onlySecond, port: port, body: podReview(namespace: namespace, images: ["nginx"]), fresh: true, timeout: .seconds(1))
                         }
                         // Reviews on fresh connections and on kept-alive ones, while the
                         // certificate changes back and forth.

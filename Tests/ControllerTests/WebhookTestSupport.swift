@@ -83,15 +83,18 @@ struct WebhookReply {
 }
 
 /// POSTs `body` to /mutate-pods; `fresh` asks for a new connection (and TLS handshake) per request.
+/// A connection that cannot be made is retried until `timeout` (the client's pool does so), so a
+/// test that expects the failure passes a short one.
 func postReview(
-    _ client: HTTPClient, port: Int, body: Data, path: String = PodAdmissionHandler.path, method: HTTPMethod = .POST, fresh: Bool = false
+    _ client: HTTPClient, port: Int, body: Data, path: String = PodAdmissionHandler.path, method: HTTPMethod = .POST, fresh: Bool = false,
+    timeout: TimeAmount = .seconds(10)
 ) async throws -> WebhookReply {
     var request = HTTPClientRequest(url: "https://127.0.0.1:\(port)\(path)")
     request.method = method
     request.headers.add(name: "Content-Type", value: "application/json")
     if fresh { request.headers.add(name: "Connection", value: "close") }
     if method == .POST { request.body = .bytes(ByteBuffer(bytes: body)) }
-    let response = try await client.execute(request, timeout: .seconds(10))
+    let response = try await client.execute(request, timeout: timeout)
     let bytes = try await response.body.collect(upTo: 1 << 20)
     return WebhookReply(status: Int(response.status.code), body: Data(bytes.readableBytesView))
 }
