@@ -1,0 +1,131 @@
+// `regcred controller --webhook-bind-address … --webhook-cert-dir …` as a user runs it: the built
+// binary against KubeSandbox, which calls its webhook when kubectl creates a pod. Only on the
+// sandbox: a real API server could not reach a webhook on this machine's loopback.
+import Foundation
+import KubeSandbox
+import RegcredCore
+import TestPeers
+import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+@Suite(
+    "regcred controller with the pod webhook", .serialized,
+    .enabled(if: FileManager.default.fileExists(atPath: "/usr/bin/kubectl") && CLICluster.e2eKubeconfig == nil, "kubectl; the sandbox calls the webhook"))
+struct ControllerWebhookTests {
+    @Test("ready once its certificate is loaded; kubectl's pod gets the pull secret from the webhook; SIGTERM ends it cleanly")
+    func webhookThroughTheBinary() async throws {
+        try await CLICluster.run { cluster in
+            let authority = try await TestCertificateAuthority.make(in: cluster.directory.file("ca"), home: cluster.directory.url)
+            let certificates = try cluster.directory.makeDirectory("webhook-certs")
+            try FileManager.default.copyItem(at: authority.serverCertificate, to: certificates.appending(path: "tls.crt"))
+            try FileManager.default.copyItem(at: authority.serverKey, to: certificates.appending(path: "tls.key"))
+            let apps = "\(cluster.namespace)-apps"
+            let selector = ["regcred-cli": cluster.namespace]
+            try await create(cluster, [
+                .object([
+                    "apiVersion": "v1", "kind": "Secret",
+                    "metadata": .object(["name": "registry-token", "namespace": .string(cluster.namespace)]),
+                    "stringData": .object(["username": "robot", "password": "s3cret"]),
+                ]),
+                .object([
+                    "apiVersion": "regcred.dev/v1alpha1", "kind": "ClusterPullSecret",
+                    "metadata": .object(["name": .string(cluster.namespace), "labels": .object(selector.mapValues(JSONValue.string))]),
+                    "spec": .object([
+                        "registries": .array(["ghcr.io"]), "source": .object(["static": .object(["secretRef": .object(["name": "registry-token"])])]),
+                        "namespaces": .object(["selector": .object(["matchLabels": .object(selector.mapValues(JSONValue.string))])]),
+                        "serviceAccounts": .array([]), "podInjection": .object(["enabled": .bool(true)]),
+                    ]),
+                ]),
+            ])
+
+            let probePort = try FreePort.pick()
+            let webhookPort = try FreePort.pick()
+            let process = Process()
+            process.executableURL = cluster.regcred.executable
+            process.arguments = [
+                "controller", "--kubeconfig", cluster.kubeconfig, "--controller-namespace", cluster.namespace,
+                "-l", "regcred-cli=\(cluster.namespace)",
+                "--metrics-bind-address", "127.0.0.1:\(probePort)", "--health-probe-bind-address", "127.0.0.1:\(probePort)",
+                "--webhook-bind-address", "127.0.0.1:\(webhookPort)", "--webhook-cert-dir", certificates.path,
+            ]
+            process.environment = ChildProcess.cleanEnvironment(home: cluster.regcred.home)
+            let log = cluster.directory.file("controller.log")
+            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+            let logHandle = try FileHandle(forWritingTo: log)
+            process.standardOutput = logHandle
+            process.standardError = logHandle
+            try process.run()
+            defer {
+                if process.isRunning { process.terminate() }
+                try? logHandle.close()
+            }
+
+            let ready = try await waitForReadiness(port: probePort, process: process)
+            #expect(ready, "readyz never answered 200; log: \(String(decoding: (try? Data(contentsOf: log)) ?? Data(), as: UTF8.self))")
+
+            let caBundle = try Data(contentsOf: authority.caCertificate).base64EncodedString()
+            try await create(cluster, [
+                .object([
+                    "apiVersion": "admissionregistration.k8s.io/v1", "kind": "MutatingWebhookConfiguration",
+                    "metadata": .object(["name": .string(cluster.namespace)]),
+                    "webhooks": .array([.object([
+                        "name": "pods.regcred.dev",
+                        "clientConfig": .object(["url": .string("https://127.0.0.1:\(webhookPort)/mutate-pods"), "caBundle": .string(caBundle)]),
+                        "rules": .array([.object([
+                            "operations": .array(["CREATE"]), "apiGroups": .array([""]), "apiVersions": .array(["v1"]), "resources": .array(["pods"]),
+                        ])]),
+                        "namespaceSelector": .object(["matchLabels": .object(selector.mapValues(JSONValue.string))]),
+                        "failurePolicy": "Ignore", "timeoutSeconds": .integer(2), "sideEffects": "None",
+                        "admissionReviewVersions": .array(["v1"]),
+                    ])]),
+                ]),
+                .object(["apiVersion": "v1", "kind": "Namespace", "metadata": .object(["name": .string(apps), "labels": .object(selector.mapValues(JSONValue.string))])]),
+                .object([
+                    "apiVersion": "v1", "kind": "Pod", "metadata": .object(["name": "web", "namespace": .string(apps)]),
+                    "spec": .object(["containers": .array([.object(["name": "app", "image": "ghcr.io/org/app:1"])])]),
+                ]),
+            ])
+            let pod = try await cluster.kubectl(["get", "pod", "web", "-n", apps, "-o", "jsonpath={.spec.imagePullSecrets[*].name}"])
+            #expect(pod.status == 0, "\(pod.summary)")
+            #expect(pod.standardOutput == "regcred-\(cluster.namespace)")
+
+            let metrics = try await fetch("http://127.0.0.1:\(probePort)/metrics")
+            #expect(metrics.contains(#"regcred_webhook_admissions_total{result="patched"} 1"#))
+
+            process.terminate()
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0)
+            _ = try? await cluster.kubectl(["delete", "mutatingwebhookconfiguration", cluster.namespace, "--wait=false"])
+            _ = try? await cluster.kubectl(["delete", "namespace", apps, "--wait=false"])
+        }
+    }
+
+    func create(_ cluster: CLICluster, _ objects: [JSONValue]) async throws {
+        let file = try cluster.directory.write(JSONValue.object(["apiVersion": "v1", "kind": "List", "items": .array(objects)]).encodedString(), to: "objects-\(UUID().uuidString).json")
+        // create, not apply: the sandbox serves no OpenAPI document for kubectl's validation or apply's merge.
+        let applied = try await cluster.kubectl(["create", "-f", file, "--validate=false"])
+        #expect(applied.status == 0, "\(applied.summary)")
+    }
+
+    /// Polls /readyz (the process's own readiness: informers synced, certificate loaded).
+    func waitForReadiness(port: Int, process: Process) async throws -> Bool {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline, process.isRunning {
+            if let (_, response) = try? await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/readyz")!),
+                (response as? HTTPURLResponse)?.statusCode == 200
+            {
+                return true
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return false
+    }
+
+    func fetch(_ url: String) async throws -> String {
+        let (data, _) = try await URLSession.shared.data(from: URL(string: url)!)
+        return String(decoding: data, as: UTF8.self)
+    }
+}
