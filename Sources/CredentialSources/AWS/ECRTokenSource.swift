@@ -204,8 +204,7 @@ public struct ECRTokenSource: CredentialSource {
     static func host(ofEndpoint endpoint: String) -> String {
         var host = Substring(endpoint)
         if let scheme = host.range(of: "://") { host = host[scheme.upperBound...] }
-        while host.hasSuffix("/") { host = host.dropLast() }
-        return String(host)
+        return BaseURL(host).text
     }
 }
 

@@ -82,14 +82,13 @@ public struct GCPTokenSource: CredentialSource {
 
     /// `http://<host>` from `spec.metadataHost`, `GCE_METADATA_HOST`, or the GKE/GCE default;
     /// a value with a scheme is used as it is.
-    var metadataBase: String {
+    var metadataBase: BaseURL {
         let host = spec.metadataHost ?? context.environment["GCE_METADATA_HOST"].flatMap { $0.isEmpty ? nil : $0 } ?? Self.defaultMetadataHost
-        let base = host.contains("://") ? host : "http://\(host)"
-        return base.hasSuffix("/") ? String(base.dropLast()) : base
+        return BaseURL(host.contains("://") ? host : "http://\(host)")
     }
 
     func tokenFromMetadataServer() async throws(CredentialSourceError) -> (String, Date?) {
-        let url = metadataBase + "/computeMetadata/v1/instance/service-accounts/default/token"
+        let url = metadataBase.appending("computeMetadata/v1/instance/service-accounts/default/token")
         let now = context.now()
         let response = try await ProviderHTTP.send(
             .GET, url, headers: [("Metadata-Flavor", "Google")], provider: Self.provider, context: context)

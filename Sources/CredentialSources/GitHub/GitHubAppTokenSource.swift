@@ -26,10 +26,7 @@ public struct GitHubAppTokenSource: CredentialSource {
 
     var registry: String { spec.registry ?? Self.defaultRegistry }
 
-    var apiBase: String {
-        let base = spec.apiURL ?? Self.defaultAPI
-        return base.hasSuffix("/") ? String(base.dropLast()) : base
-    }
+    var apiBase: BaseURL { BaseURL(spec.apiURL ?? Self.defaultAPI) }
 
     public var summary: String { "githubApp \(spec.appId) installation \(spec.installationId) for \(registry)" }
 
@@ -50,7 +47,7 @@ public struct GitHubAppTokenSource: CredentialSource {
         } catch {
             throw CredentialSourceError(.misconfigured, provider: Self.provider, "GitHub App key in \(origin) \(error.description)")
         }
-        let url = "\(apiBase)/app/installations/\(spec.installationId)/access_tokens"
+        let url = apiBase.appending("app/installations/\(spec.installationId)/access_tokens")
         let response = try await ProviderHTTP.send(
             .POST, url,
             headers: [
