@@ -147,12 +147,12 @@ public struct AWSCredentialChain: Sendable {
     /// The JSON both the container endpoint and IMDS answer: AccessKeyId, SecretAccessKey, Token, Expiration.
     static func temporaryCredentials(from response: ProviderResponse, link: Link) throws(CredentialSourceError) -> AWSCredentials {
         let json = try response.json(provider: "aws", expecting: "credentials document")
-        if let code = json["Code"] as? String, code != "Success" {
+        if let code = json["Code"]?.stringValue, code != "Success" {
             throw CredentialSourceError(.providerError, provider: "aws", "\(link.rawValue) answered Code \(code)")
         }
         guard let credentials = AWSCredentials.from(
-            accessKeyId: json["AccessKeyId"] as? String, secretAccessKey: json["SecretAccessKey"] as? String,
-            sessionToken: json["Token"] as? String, expiration: (json["Expiration"] as? String).flatMap(AWSTime.parse))
+            accessKeyId: json["AccessKeyId"]?.stringValue, secretAccessKey: json["SecretAccessKey"]?.stringValue,
+            sessionToken: json["Token"]?.stringValue, expiration: json["Expiration"]?.stringValue.flatMap(AWSTime.parse))
         else {
             throw CredentialSourceError(.providerError, provider: "aws", "\(link.rawValue) answered without AccessKeyId and SecretAccessKey")
         }
