@@ -2,7 +2,7 @@
 import RegcredCore
 
 /// The kinds of failure a script can tell apart by exit code (see docs/cli.md).
-public enum FailureKind: Sendable {
+public enum FailureKind: Sendable, CaseIterable {
     /// The command was asked for something impossible: bad flags, an unknown profile.
     case usage
     /// The input was read but is not what it should be: malformed JSON/YAML, not a pull secret.
