@@ -90,8 +90,9 @@ public struct RotateCredentials: Sendable {
     public var pollInterval: Duration = .seconds(2)
     /// Checks the new credentials; nil skips verification (`--skip-verify`).
     public var verify: (@Sendable (DockerConfig) async -> [RegistryCheck])?
-    /// Called after each step is recorded (tests inject a crash here).
-    public var afterStep: @Sendable (RotationStep) async throws -> Void = { _ in }
+    /// Called after each step is recorded. Not public: only tests set it (`@testable`), to stop a
+    /// rotation there as a crash would and check that the next run resumes.
+    var afterStep: @Sendable (RotationStep) async throws -> Void = { _ in }
 
     public init(client: KubeClient, namespace: String, secretName: String, password: Redacted<String>, username: String?) {
         self.client = client
@@ -108,17 +109,26 @@ public struct RotateCredentials: Sendable {
     /// Runs (or resumes) the rotation; `say` receives one line per step.
     public func run(say: @Sendable (String) -> Void) async throws {
         let old = try await optional { try await secrets.get(secretName) }
-        var step = try await recordedStep()
-        if step == nil {
+        let recorded = try await recordedStep()
+        if let recorded {
+            say("resuming the rotation of \(namespace)/\(secretName) → \(newName) after step \(recorded.rawValue)")
+        }
+        // Every step after the recorded one (all of them for a new rotation), in order.
+        for step in RotationStep.allCases where recorded.map({ step > $0 }) ?? true {
+            try await take(step, old: old, say: say)
+            try await afterStep(step)
+        }
+        say("done: \(namespace)/\(newName) replaces \(secretName). Revoke the old credentials at the registry or provider now.")
+    }
+
+    /// Does `step` and records it on the new secret (which records `.created` as it is created).
+    private func take(_ step: RotationStep, old: Secret?, say: @Sendable (String) -> Void) async throws {
+        switch step {
+        case .created:
             guard let old else { throw RotationError.missing(namespace: namespace, name: secretName) }
             try await createNew(from: old)
-            step = .created
             say("created secret \(namespace)/\(newName) with the new credentials")
-            try await afterStep(.created)
-        } else {
-            say("resuming the rotation of \(namespace)/\(secretName) → \(newName) after step \(step!.rawValue)")
-        }
-        if step! < .verified {
+        case .verified:
             if let verify {
                 let config = try DockerConfig(parsing: try await secretConfig(newName), format: .dockerConfigJSON)
                 let report = VerificationReport(checks: await verify(config), checkedAt: Date())
@@ -128,22 +138,13 @@ public struct RotateCredentials: Sendable {
                 say("verification skipped (--skip-verify)")
             }
             try await record(.verified)
-            step = .verified
-            try await afterStep(.verified)
-        }
-        if step! < .switched {
+        case .switched:
             for line in try await switchReferences() { say(line) }
             try await record(.switched)
-            step = .switched
-            try await afterStep(.switched)
-        }
-        if step! < .drained {
+        case .drained:
             try await waitUntilUnreferenced(say: say)
             try await record(.drained)
-            step = .drained
-            try await afterStep(.drained)
-        }
-        if step! < .deleted {
+        case .deleted:
             // A last look: a reference that appeared since the wait must not point at a deleted secret.
             let remaining = try await references()
             guard remaining.isEmpty else { throw RotationError.stillReferenced(remaining, old: secretName) }
@@ -152,9 +153,7 @@ public struct RotateCredentials: Sendable {
             }
             try await record(.deleted)
             say("deleted the old secret \(namespace)/\(secretName)")
-            try await afterStep(.deleted)
         }
-        say("done: \(namespace)/\(newName) replaces \(secretName). Revoke the old credentials at the registry or provider now.")
     }
 
     /// What `run` would do, without writing.
