@@ -1,7 +1,7 @@
 // How a failure is classified, so the CLI maps it to a documented exit code.
 import RegcredCore
 
-/// The kinds of failure a script can tell apart by exit code (see docs/cli.md).
+/// The kinds of failure a script can tell apart by exit code (README, "Exit codes"; the CLI's ExitStatus).
 public enum FailureKind: Sendable, CaseIterable {
     /// The command was asked for something impossible: bad flags, an unknown profile.
     case usage
