@@ -9,6 +9,7 @@ import KubernetesClient
 import Logging
 import Operations
 import RegcredCore
+import TestPeers
 import Testing
 
 struct ControllerHarness {
@@ -166,17 +167,3 @@ struct ControllerHarness {
     }
 }
 
-/// Polls until `condition` holds, failing the test after `timeout`. Waiting for an eventually
-/// consistent system is not a timed assertion: the timeout is generous and only bounds a hang.
-func eventually(
-    _ what: String, timeout: Duration = .seconds(20), sourceLocation: SourceLocation = #_sourceLocation,
-    _ condition: () async throws -> Bool
-) async throws {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if (try? await condition()) == true { return }
-        try await Task.sleep(for: .milliseconds(50))
-    }
-    Issue.record("timed out waiting until \(what)", sourceLocation: sourceLocation)
-    throw CancellationError()
-}

@@ -7,6 +7,7 @@ import KubernetesClient
 import Logging
 import RegcredCore
 import Synchronization
+import TestPeers
 import Testing
 @testable import Controller
 
@@ -305,15 +306,6 @@ private final class WorkLog: Sendable {
     }
 }
 
-/// Polls `condition` every 10 ms until true or `timeout` (generous) passes.
-private func eventually(timeout: Duration = .seconds(15), _ condition: () async throws -> Bool) async rethrows -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try await condition() { return true }
-        try? await Task.sleep(for: .milliseconds(10))
-    }
-    return try await condition()
-}
 
 @Suite("LeaseElector", .serialized)
 struct LeaseElectorTests {

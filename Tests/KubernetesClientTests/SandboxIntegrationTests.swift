@@ -7,6 +7,7 @@ import Foundation
 import KubeSandbox
 import RegcredCore
 import Synchronization
+import TestPeers
 import Testing
 @testable import KubernetesClient
 
@@ -81,15 +82,6 @@ func opaque(_ name: String, _ data: [String: String] = ["k": "v"], labels: [Stri
     Secret(metadata: ObjectMeta(name: name, labels: labels), type: "Opaque", data: data.mapValues { Data($0.utf8) })
 }
 
-/// Polls `condition` for up to `seconds`.
-func eventually(_ seconds: Double = 10, _ condition: () async throws -> Bool) async throws -> Bool {
-    let deadline = Date().addingTimeInterval(seconds)
-    while Date() < deadline {
-        if try await condition() { return true }
-        try await Task.sleep(for: .milliseconds(50))
-    }
-    return try await condition()
-}
 
 @Suite(.serialized) struct ClusterVerbTests {
     @Test func createGetUpdateDeleteRoundTripsSecretBytes() async throws {
@@ -537,7 +529,7 @@ final class ClientPool: Sendable {
             try await sandbox.restart()
             await sandbox.faults.forceGoneOnNextWatch()
             try await admin.resource(Secret.self).delete("doomed")
-            #expect(try await eventually(15) { await informer.listCount >= 2 })
+            #expect(try await eventually(timeout: .seconds(15)) { await informer.listCount >= 2 })
             #expect(try await eventually { deletes.withLock { !$0.isEmpty } })
             #expect(await informer.get(namespace: "default", name: "doomed") == nil)
             run.cancel()
