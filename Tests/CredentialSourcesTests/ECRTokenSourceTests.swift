@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import Synchronization
+import TestPeers
 import Testing
 
 @testable import CredentialSources
