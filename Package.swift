@@ -216,7 +216,7 @@ let package = Package(
         // throw-away CA, OCI layouts, free ports, a docker-registry, loopback stand-in servers.
         .target(
             name: "TestPeers",
-            dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: [.product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log")],
             path: "Tests/TestPeers"),
         .testTarget(
             name: "CLITests",
