@@ -196,6 +196,7 @@ let package = Package(
             dependencies: [
                 "KubeSandbox",
                 "RegcredCore",
+                "TestPeers",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -57,9 +57,7 @@ struct CLICluster {
     }
 
     func kubectl(_ arguments: [String]) async throws -> ProcessOutcome {
-        try await ChildProcess.run(
-            URL(filePath: "/usr/bin/kubectl"), arguments: ["--kubeconfig", kubeconfig] + arguments, standardInput: nil,
-            environment: ChildProcess.cleanEnvironment(home: directory.url), currentDirectory: directory.url, timeout: .seconds(60))
+        try await Kubectl(kubeconfig: kubeconfig, home: directory.url).run(arguments, timeout: .seconds(60))
     }
 
     /// The decoded .dockerconfigjson of a secret, read with kubectl (an independent client).
