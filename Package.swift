@@ -180,7 +180,7 @@ let package = Package(
             exclude: ["Support/Python"]
         ),
         .testTarget(
-            name: "OperationsTests", dependencies: ["Operations", "RegcredCore", "RegistryProbe", "KubernetesClient", "KubeSandbox"],
+            name: "OperationsTests", dependencies: ["Operations", "RegcredCore", "RegistryProbe", "KubernetesClient", "KubeSandbox", "TestPeers"],
             exclude: ["Golden"]),
         .testTarget(
             name: "ControllerTests",

@@ -40,15 +40,10 @@ struct CLICluster {
                 directory: directory)
             let created = try await cluster.kubectl(["create", "namespace", cluster.namespace])
             #expect(created.status == 0, "\(created.summary)")
-            do {
-                try await body(cluster)
-            } catch {
+            try await withRunning { try await body(cluster) } finally: {
                 _ = try? await cluster.kubectl(["delete", "namespace", cluster.namespace, "--wait=false"])
-                try? await sandbox?.stop()
-                throw error
+                try await sandbox?.stop()
             }
-            _ = try? await cluster.kubectl(["delete", "namespace", cluster.namespace, "--wait=false"])
-            try await sandbox?.stop()
         }
     }
 

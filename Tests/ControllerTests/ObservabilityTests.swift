@@ -5,6 +5,7 @@ import Foundation
 import Logging
 import NIOCore
 import Synchronization
+import TestPeers
 import Testing
 @testable import Controller
 
@@ -155,16 +156,9 @@ struct ControllerMetricsTests {
 /// A server on 127.0.0.1:0, run for the duration of `body` and stopped afterwards.
 private func withServer<T>(_ server: HealthServer, _ body: (Int) async throws -> T) async throws -> T {
     let run = Task { try await server.run() }
-    do {
-        let port = try await server.waitUntilListening()
-        let result = try await body(port)
+    return try await withRunning { try await body(try await server.waitUntilListening()) } finally: {
         run.cancel()
         _ = await run.result
-        return result
-    } catch {
-        run.cancel()
-        _ = await run.result
-        throw error
     }
 }
 

@@ -176,14 +176,7 @@ final class StandInServer: Sendable {
         _ handle: @escaping @Sendable (Request) async -> (Int, String), _ body: (StandInServer) async throws -> T
     ) async throws -> T {
         let server = try await start(handle)
-        do {
-            let result = try await body(server)
-            await server.stop()
-            return result
-        } catch {
-            await server.stop()
-            throw error
-        }
+        return try await withRunning { try await body(server) } finally: { await server.stop() }
     }
 }
 

@@ -26,15 +26,10 @@ struct KubectlTests {
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.trustRoots = .certificates([try NIOSSLCertificate(bytes: Array(material.caPEM.utf8), format: .pem)])
         let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(tlsConfiguration: tls))
-        do {
-            try await body(sandbox, SandboxClient(sandbox, http: http))
-        } catch {
+        try await withRunning { try await body(sandbox, SandboxClient(sandbox, http: http)) } finally: {
             try await http.shutdown()
             try await sandbox.stop()
-            throw error
         }
-        try await http.shutdown()
-        try await sandbox.stop()
     }
 
     @Test func plainHTTPSandboxServesKubectlAsTheUnauthenticatedUser() async throws {

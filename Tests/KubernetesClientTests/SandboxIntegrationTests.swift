@@ -50,13 +50,7 @@ struct TestCluster {
     /// an HTTP client must be shut down, and a real cluster must not keep test namespaces.
     static func run(_ body: (TestCluster) async throws -> Void) async throws {
         let cluster = try await start()
-        do {
-            try await body(cluster)
-        } catch {
-            try? await cluster.stop()
-            throw error
-        }
-        try await cluster.stop()
+        try await withRunning { try await body(cluster) } finally: { try await cluster.stop() }
     }
 
     var secrets: ResourceClient<Secret> { client.resource(Secret.self, namespace: namespace) }
@@ -360,15 +354,10 @@ final class ClientPool: Sendable {
         options.bookmarkInterval = bookmarkInterval
         let sandbox = try await KubeSandbox.start(options)
         let pool = ClientPool()
-        do {
-            try await body(sandbox, pool)
-        } catch {
+        try await withRunning { try await body(sandbox, pool) } finally: {
             await pool.shutdownAll()
-            try? await sandbox.stop()
-            throw error
+            try await sandbox.stop()
         }
-        await pool.shutdownAll()
-        try await sandbox.stop()
     }
 
     static func config(_ sandbox: KubeSandbox, user: String = "admin", clientCertificate: Bool = false) throws -> ClientConfig {

@@ -64,14 +64,7 @@ final class ProviderStandIn: Sendable {
         _ respond: @escaping @Sendable (StandInRequest) -> StandInReply, _ body: (ProviderStandIn) async throws -> T
     ) async throws -> T {
         let standIn = try await start(respond)
-        do {
-            let result = try await body(standIn)
-            await standIn.stop()
-            return result
-        } catch {
-            await standIn.stop()
-            throw error
-        }
+        return try await withRunning { try await body(standIn) } finally: { await standIn.stop() }
     }
 
     /// A URL where nothing listens. Port 1 is privileged and never handed out by the kernel, so
