@@ -1,6 +1,6 @@
-// Peers for the AWS tests, all on 127.0.0.1: moto's server (real ECR, STS and IAM APIs with request
-// authentication), botocore's SigV4 signer as the reference, and small HTTP stand-ins for the container
-// credentials endpoint and IMDSv2. Every peer is stopped by the test that started it.
+// Peers for the AWS tests, all on 127.0.0.1: moto's IAM set-up (the server is TestPeers.MotoServer) and
+// botocore's SigV4 signer as the reference; the container credentials endpoint, IMDSv2 and the ECR stand-in
+// are ProviderStandIns. Every peer is stopped by the test that started it.
 import AsyncHTTPClient
 import Foundation
 import Hummingbird
@@ -129,56 +129,6 @@ enum MotoIAM {
 }
 
 // MARK: HTTP stand-ins
-
-/// A small HTTP server on 127.0.0.1 (port chosen by the kernel) that answers with `handle`.
-final class StandInServer: Sendable {
-    struct Request: Sendable {
-        var method: String
-        var path: String
-        var headers: [String: String]
-        var body: String
-
-        func header(_ name: String) -> String? { headers[name.lowercased()] }
-    }
-
-    private let server: LoopbackHTTPServer
-    var port: Int { server.port }
-    var url: String { server.baseURL }
-
-    private init(server: LoopbackHTTPServer) {
-        self.server = server
-    }
-
-    struct Responder: HTTPResponder {
-        typealias Context = BasicRequestContext
-        let handle: @Sendable (Request) async -> (Int, String)
-
-        func respond(to request: Hummingbird.Request, context: Context) async throws -> Response {
-            var headers: [String: String] = [:]
-            for field in request.headers { headers[field.name.canonicalName.lowercased()] = field.value }
-            let received = try await request.body.collect(upTo: 1 << 20)
-            let (status, body) = await handle(
-                Request(method: request.method.rawValue, path: request.uri.path, headers: headers, body: String(buffer: received)))
-            return Response(status: .init(code: status), body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
-        }
-    }
-
-    static func start(_ handle: @escaping @Sendable (Request) async -> (Int, String)) async throws -> StandInServer {
-        StandInServer(server: try await LoopbackHTTPServer.start("stand-in", responder: Responder(handle: handle)))
-    }
-
-    func stop() async {
-        await server.stop()
-    }
-
-    /// Starts a stand-in, runs `body`, and stops the stand-in whether `body` succeeded or not.
-    static func with<T>(
-        _ handle: @escaping @Sendable (Request) async -> (Int, String), _ body: (StandInServer) async throws -> T
-    ) async throws -> T {
-        let server = try await start(handle)
-        return try await withRunning { try await body(server) } finally: { await server.stop() }
-    }
-}
 
 /// A clock the test moves by hand.
 final class TestClock: Sendable {
