@@ -230,7 +230,8 @@ let package = Package(
             ]
         ),
         // Test support shared by the test targets: child processes, temporary directories, a
-        // throw-away CA, OCI layouts, free ports, a docker-registry, loopback stand-in servers.
+        // throw-away CA, OCI layouts, free ports, a docker-registry, moto, kubectl, loopback
+        // stand-in servers, captured logs, eventually and withRunning.
         .target(
             name: "TestPeers",
             dependencies: [
