@@ -52,7 +52,9 @@ struct CLICluster {
     }
 
     func kubectl(_ arguments: [String]) async throws -> ProcessOutcome {
-        try await Kubectl(kubeconfig: kubeconfig, home: directory.url).run(arguments, timeout: .seconds(60))
+        try await Kubectl(
+            kubeconfig: kubeconfig, home: directory.url, serverMinorVersion: sandbox == nil ? nil : KubeSandbox.kubernetesMinorVersion
+        ).run(arguments, timeout: .seconds(60))
     }
 
     /// The decoded .dockerconfigjson of a secret, read with kubectl (an independent client).

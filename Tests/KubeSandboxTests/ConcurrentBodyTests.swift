@@ -1,7 +1,8 @@
-// Request bodies arrive whole under concurrency: many clients (AsyncHTTPClient connections and
-// kubectl processes) send large bodies to TLS sandboxes at once while other sandboxes start and
-// stop beside them, and every stored object holds exactly the bytes that were sent. KubectlTests
-// once ran one at a time because a body was seen cut short in such a run.
+// Request bodies under concurrency: many clients (AsyncHTTPClient connections and kubectl
+// processes) send large bodies to TLS sandboxes at once while other sandboxes start and stop
+// beside them, and every stored object holds exactly the bytes that were sent; a body in a media
+// type the sandbox does not read (protobuf, which kubectl 1.30 and later send) is refused with
+// 415 instead of being read as broken JSON, which once looked like a body cut short.
 import AsyncHTTPClient
 import Foundation
 import KubeSandbox
@@ -77,6 +78,31 @@ struct ConcurrentBodyTests {
         } finally: {
             try await http.shutdown()
             try await sandbox.stop()
+        }
+    }
+
+    @Test("a protobuf body is refused with 415 naming the media types the sandbox reads, not parsed as JSON")
+    func protobufBodyIsUnsupported() async throws {
+        try await withSandbox { _, api in
+            let refused = try await api.send(
+                .POST, "/api/v1/namespaces/default/secrets", body: secret("proto"), contentType: "application/vnd.kubernetes.protobuf")
+            #expect(refused.status == 415)
+            #expect(refused.reason == "UnsupportedMediaType")
+            #expect(refused.message == "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml")
+            #expect(try await api.get("/api/v1/namespaces/default/secrets/proto").status == 404)
+        }
+    }
+
+    @Test("kubectl for a sandbox is the release the sandbox matches (1.28) where a version dispatcher offers it")
+    func kubectlMatchesTheSandboxRelease() async throws {
+        try await withSandbox(KubectlTests.options) { sandbox, _ in
+            let version = try await Kubectl(sandbox).run("version", "--client")
+            #expect(version.status == 0, "\(version.summary)")
+            let dispatcher = try #require(InstalledTool.find("kubectl")).resolvingSymlinksInPath()
+            let release = dispatcher.deletingLastPathComponent().appendingPathComponent("kubectl.1.\(KubeSandbox.kubernetesMinorVersion)")
+            if FileManager.default.isExecutableFile(atPath: release.path) {
+                #expect(version.standardOutput.contains("v1.\(KubeSandbox.kubernetesMinorVersion)."), "\(version.standardOutput)")
+            }
         }
     }
 }

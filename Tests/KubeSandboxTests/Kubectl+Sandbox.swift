@@ -4,6 +4,7 @@ import TestPeers
 
 extension Kubectl {
     init(_ sandbox: KubeSandbox, user: String = "admin", namespace: String = "default") throws {
-        try self.init(kubeconfigYAML: sandbox.kubeconfigYAML(user: user, namespace: namespace))
+        try self.init(
+            kubeconfigYAML: sandbox.kubeconfigYAML(user: user, namespace: namespace), serverMinorVersion: KubeSandbox.kubernetesMinorVersion)
     }
 }

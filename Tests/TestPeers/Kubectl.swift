@@ -10,19 +10,34 @@ public struct Kubectl: Sendable {
     public let kubeconfig: String
     /// HOME of the kubectl processes, and where they run.
     public let home: URL
+    /// The server's minor version when it is known (a KubeSandbox): see `executable(serverMinorVersion:)`.
+    public let serverMinorVersion: String?
 
-    public init(kubeconfig: String, home: URL) {
+    public init(kubeconfig: String, home: URL, serverMinorVersion: String? = nil) {
         self.kubeconfig = kubeconfig
         self.home = home
+        self.serverMinorVersion = serverMinorVersion
     }
 
     /// kubectl for the cluster `kubeconfigYAML` describes, with a new folder for its kubeconfig and HOME.
-    public init(kubeconfigYAML: String) throws {
+    public init(kubeconfigYAML: String, serverMinorVersion: String? = nil) throws {
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("kubectl-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
         let kubeconfig = home.appendingPathComponent("kubeconfig").path
         try kubeconfigYAML.write(toFile: kubeconfig, atomically: true, encoding: .utf8)
-        self.init(kubeconfig: kubeconfig, home: home)
+        self.init(kubeconfig: kubeconfig, home: home, serverMinorVersion: serverMinorVersion)
+    }
+
+    /// The kubectl to run. The Google Cloud SDK's `kubectl` is a dispatcher: it asks the server for
+    /// its version with a short deadline and runs the matching `kubectl.1.N` beside it, but when the
+    /// answer comes late (a loaded test machine) it runs its own newest release instead, which sends
+    /// built-in kinds as protobuf. For a server whose version is known, the matching release beside
+    /// the dispatcher is run directly, so that what kubectl sends does not depend on the machine's load.
+    static func executable(serverMinorVersion: String?) throws -> URL {
+        let kubectl = try InstalledTool.require("kubectl")
+        guard let serverMinorVersion else { return kubectl }
+        let release = kubectl.resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("kubectl.1.\(serverMinorVersion)")
+        return FileManager.default.isExecutableFile(atPath: release.path) ? release : kubectl
     }
 
     /// kubectl with an empty kubeconfig: it reaches no cluster (client-side dry runs).
@@ -33,7 +48,7 @@ public struct Kubectl: Sendable {
     /// Runs kubectl to completion (without holding a concurrency thread while it runs).
     public func run(_ arguments: [String], stdin: String? = nil, timeout: Duration = .seconds(120)) async throws -> ProcessOutcome {
         try await ChildProcess.run(
-            try InstalledTool.require("kubectl"), arguments: ["--kubeconfig", kubeconfig] + arguments,
+            try Self.executable(serverMinorVersion: serverMinorVersion), arguments: ["--kubeconfig", kubeconfig] + arguments,
             standardInput: stdin.map { Data($0.utf8) }, environment: ChildProcess.cleanEnvironment(home: home),
             currentDirectory: home, timeout: timeout)
     }
@@ -59,7 +74,7 @@ public struct Kubectl: Sendable {
     /// Starts a long-running kubectl (e.g. `get -w`); its output collects in `output` until `stop()`.
     public func start(_ arguments: String...) throws -> Background {
         let process = Process()
-        process.executableURL = try InstalledTool.require("kubectl")
+        process.executableURL = try Self.executable(serverMinorVersion: serverMinorVersion)
         process.arguments = ["--kubeconfig", kubeconfig] + arguments
         process.environment = ChildProcess.cleanEnvironment(home: home)
         process.currentDirectoryURL = home
