@@ -8,6 +8,7 @@ import Foundation
 import KubernetesClient
 import Operations
 import RegcredCore
+import TestPeers
 import Testing
 
 /// A service account with the controller's rules (ControllerPermissions), bound cluster-wide and
