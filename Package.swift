@@ -29,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
     ],
     targets: [
         // Pure: the docker config format, kubelet matching, profiles, planning. No I/O, no clock.
@@ -122,6 +123,9 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
+                // The webhook's own CA and serving certificate (self-managed TLS).
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         // Thin entry point: flags in, one use case called, output and exit code out. The production
@@ -188,6 +192,7 @@ let package = Package(
                 "Controller", "CredentialSources", "RegcredCore", "KubernetesClient", "KubeSandbox", "TestPeers",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "X509", package: "swift-certificates"),
             ]
         ),
         .testTarget(name: "KubernetesClientTests", dependencies: ["KubernetesClient", "RegcredCore", "KubeSandbox"]),
