@@ -3,6 +3,17 @@
 // Modules follow the layers of docs/architecture (shared DESIGN.md): each imports only those below it.
 import PackageDescription
 
+// Release executables export no symbols and pack their relative relocations (DT_RELR, glibc
+// 2.36+): the static Swift runtime's link arguments export every symbol of every module, so each
+// start had the loader read about 6 MB of symbol tables and relocations, resident for the whole
+// life of the controller. Measured in docs/benchmarks.md ("Where the resident set lives").
+let releaseLinkerSettings: [LinkerSetting] = [
+    .unsafeFlags(
+        ["-use-ld=lld", "-Xlinker", "--no-export-dynamic", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs"],
+        .when(platforms: [.linux], configuration: .release)
+    ),
+]
+
 let package = Package(
     name: "regcred",
     platforms: [.macOS(.v15)],
@@ -128,11 +139,14 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // glibc's mallopt for the regcred executable (not exported by Swift's Glibc module).
+        .target(name: "CAllocatorTuning"),
         // Thin entry point: flags in, one use case called, output and exit code out. The production
         // binary: no test support (KubeSandbox lives in regcred-sandbox).
         .executableTarget(
             name: "regcred",
             dependencies: [
+                "CAllocatorTuning",
                 "Operations",
                 "RegcredCore",
                 "KubernetesClient",
@@ -141,7 +155,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            linkerSettings: releaseLinkerSettings
         ),
         // Test support: an in-memory Kubernetes API server (HTTP/HTTPS) with fault injection.
         .target(
@@ -153,6 +168,9 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
+                // Calls admission webhooks, as the API server does.
+                "NetworkFaults",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
         // `regcred-sandbox`: runs KubeSandbox on a port and writes a kubeconfig for kubectl.
@@ -169,7 +187,8 @@ let package = Package(
             dependencies: [
                 "KubeSandbox", "KubernetesClient", "Controller", "CredentialSources", "Operations", "RegcredCore", "RegistryProbe",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            linkerSettings: releaseLinkerSettings
         ),
         .testTarget(name: "RegcredCoreTests", dependencies: ["RegcredCore"]),
         .testTarget(
@@ -201,6 +220,8 @@ let package = Package(
             dependencies: [
                 "KubeSandbox",
                 "RegcredCore",
+                "TestPeers",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -221,7 +242,11 @@ let package = Package(
         // throw-away CA, OCI layouts, free ports, a docker-registry, loopback stand-in servers.
         .target(
             name: "TestPeers",
-            dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
             path: "Tests/TestPeers"),
         .testTarget(
             name: "CLITests",

@@ -16,9 +16,10 @@ struct APIError: Error, Sendable {
     var status: JSONValue {
         var object: [String: JSONValue] = [
             "kind": .string("Status"), "apiVersion": .string("v1"), "metadata": .object(listMeta),
-            "status": .string("Failure"), "message": .string(message), "reason": .string(reason),
-            "code": .integer(Int64(code)),
+            "status": .string("Failure"), "message": .string(message), "code": .integer(Int64(code)),
         ]
+        // A webhook's denial may carry no reason; metav1.Status omits an empty one.
+        if !reason.isEmpty { object["reason"] = .string(reason) }
         if let details { object["details"] = details }
         return .object(object)
     }
@@ -73,6 +74,12 @@ struct APIError: Error, Sendable {
         let subject = type.map { name.isEmpty ? $0.qualifiedName : "\($0.qualifiedName) \"\(name)\"" } ?? "forbidden"
         return APIError(code: 403, reason: "Forbidden", message: "\(subject) is forbidden: \(why)",
                         details: details(type, name: name, causes: causes))
+    }
+
+    /// apierrors.NewInternalError: 500 with the error as the one cause.
+    static func internalError(_ message: String) -> APIError {
+        APIError(code: 500, reason: "InternalError", message: "Internal error occurred: \(message)",
+                 details: .object(["causes": .array([.object(["message": .string(message)])])]))
     }
 
     static func badRequest(_ message: String) -> APIError {

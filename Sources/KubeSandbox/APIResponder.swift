@@ -14,6 +14,7 @@ struct APIResponder: HTTPResponder {
     let users: [SandboxUser]
     let unauthenticatedUser: SandboxUser?
     let faults: FaultInjector
+    let admission: MutatingAdmission
     let counters: RequestCounters
     let serverAddress: @Sendable () -> String
 
@@ -130,8 +131,14 @@ struct APIResponder: HTTPResponder {
             return Self.json(try await store.issueToken(namespace: info.namespace ?? "", serviceAccount: info.name, request: body), status: .created)
         case "create":
             let body = try await Self.body(&request)
-            let created = try await store.create(type, namespace: info.namespace, body: body, dryRun: dryRun)
-            return Self.json(created, status: .created)
+            // Mutating admission runs before validation and storage, as in the real server.
+            let admitted = try await admission.admitCreate(.init(
+                type: type, namespace: info.namespace ?? "", object: body, user: user, dryRun: dryRun,
+                fieldManager: query["fieldManager"]))
+            let created = try await store.create(type, namespace: info.namespace, body: admitted.object, dryRun: dryRun)
+            var response = Self.json(created, status: .created)
+            for warning in admitted.warnings { response.headers.append(HTTPFields.Element(name: Self.warningHeader, value: Self.warningValue(warning))) }
+            return response
         case "update":
             let body = try await Self.body(&request)
             return Self.json(try await store.update(type, namespace: info.namespace, name: info.name, body: body,
@@ -228,6 +235,13 @@ struct APIResponder: HTTPResponder {
         }
         return .object(["kind": .string("\(type.kind)List"), "apiVersion": .string(type.apiVersion),
                         "metadata": .object(meta), "items": .array(items)])
+    }
+
+    static let warningHeader = HTTPFields.Element.Name("Warning")!
+
+    /// A warning as the API server sends it: code 299, no agent, the text quoted.
+    static func warningValue(_ text: String) -> String {
+        "299 - \"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
     }
 
     static func wantsTable(_ request: Request) -> Bool {

@@ -27,10 +27,13 @@ public final class FaultInjector: Sendable {
     private let state = Mutex(State())
     private let onDropWatches: @Sendable () async -> Void
     private let onForceGone: @Sendable () async -> Void
+    private let onCompact: @Sendable () async -> Void
 
-    init(onDropWatches: @escaping @Sendable () async -> Void, onForceGone: @escaping @Sendable () async -> Void) {
+    init(onDropWatches: @escaping @Sendable () async -> Void, onForceGone: @escaping @Sendable () async -> Void,
+         onCompact: @escaping @Sendable () async -> Void) {
         self.onDropWatches = onDropWatches
         self.onForceGone = onForceGone
+        self.onCompact = onCompact
     }
 
     /// Fail the next `count` requests matching all given filters (nil matches anything).
@@ -55,6 +58,13 @@ public final class FaultInjector: Sendable {
     /// The next watch request receives an ERROR event with a 410 Expired Status.
     public func forceGoneOnNextWatch() async {
         await onForceGone()
+    }
+
+    /// What an API server restart after an etcd compaction looks like to clients: every watch
+    /// ends, and resuming from any earlier resourceVersion gets 410 Gone, so every informer relists.
+    public func forceRelists() async {
+        await onCompact()
+        await onDropWatches()
     }
 
     public func clear() {

@@ -10,6 +10,7 @@ struct FieldError: Sendable, CustomStringConvertible {
         case tooLong = "FieldValueTooLong"
         case notSupported = "FieldValueNotSupported"
         case tooMany = "FieldValueTooMany"
+        case duplicate = "FieldValueDuplicate"
     }
 
     var kind: Kind
@@ -34,6 +35,16 @@ struct FieldError: Sendable, CustomStringConvertible {
         FieldError(kind: .forbidden, field: field, renderedValue: nil, detail: detail)
     }
 
+    /// `Unsupported value: "X": supported values: "A", "B"`, as field.NotSupported words it.
+    static func notSupported(_ field: String, string value: String, supported: [String]) -> FieldError {
+        FieldError(kind: .notSupported, field: field, renderedValue: goQuoted(value),
+                   detail: "supported values: " + supported.map(goQuoted).joined(separator: ", "))
+    }
+
+    static func duplicate(_ field: String, string value: String) -> FieldError {
+        FieldError(kind: .duplicate, field: field, renderedValue: goQuoted(value), detail: "")
+    }
+
     static func tooLong(_ field: String, max: Int) -> FieldError {
         FieldError(kind: .tooLong, field: field, renderedValue: nil, detail: "must have at most \(max) bytes")
     }
@@ -48,6 +59,7 @@ struct FieldError: Sendable, CustomStringConvertible {
         case .invalid: text = "Invalid value: \(renderedValue ?? "\"\"")"
         case .notSupported: text = "Unsupported value: \(renderedValue ?? "\"\"")"
         case .tooMany: text = "Too many: \(renderedValue ?? "0")"
+        case .duplicate: text = "Duplicate value: \(renderedValue ?? "\"\"")"
         }
         if !detail.isEmpty { text += ": \(detail)" }
         return text

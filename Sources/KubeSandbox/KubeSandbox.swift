@@ -5,7 +5,8 @@
 // It serves core/v1 namespaces, secrets, serviceaccounts, events and pods,
 // events.k8s.io/v1 events, coordination.k8s.io/v1 leases and regcred.dev/v1alpha1
 // ClusterPullSecrets (see ResourceRegistry) with discovery that kubectl understands;
-// metadata, validation, patch, list/watch, RBAC and error bodies follow kube-apiserver.
+// metadata, validation, patch, list/watch, RBAC and error bodies follow kube-apiserver, and pod
+// creation goes through the mutating webhooks of stored MutatingWebhookConfigurations.
 import Foundation
 import Hummingbird
 import HummingbirdTLS
@@ -31,7 +32,24 @@ public final class KubeSandbox: Sendable {
         /// 0 = any free port.
         public var port: Int = 0
         public var registry = ResourceRegistry()
+        /// Where the Service a webhook's `clientConfig.service` names is served: a loopback
+        /// `host:port`. The real server resolves the Service; the sandbox has none, so the test
+        /// says where its stand-in listens. The TLS server name stays `<name>.<namespace>.svc`.
+        public var webhookServices: [WebhookService: String] = [:]
         public init() {}
+    }
+
+    /// A webhook's `clientConfig.service`: namespace, name and port (443 when unset).
+    public struct WebhookService: Hashable, Sendable {
+        public var namespace: String
+        public var name: String
+        public var port: Int
+
+        public init(namespace: String, name: String, port: Int = 443) {
+            self.namespace = namespace
+            self.name = name
+            self.port = port
+        }
     }
 
     public enum StartError: Error, CustomStringConvertible {
@@ -67,7 +85,8 @@ public final class KubeSandbox: Sendable {
             bookmarkInterval: options.bookmarkInterval))
         self.store = store
         self.faults = FaultInjector(onDropWatches: { await store.dropWatches() },
-                                    onForceGone: { await store.forceGoneOnNextWatch() })
+                                    onForceGone: { await store.forceGoneOnNextWatch() },
+                                    onCompact: { await store.compactHistory() })
         self.running = Mutex(Running(port: options.port, task: nil))
     }
 
@@ -129,6 +148,8 @@ public final class KubeSandbox: Sendable {
         let responder = APIResponder(store: store, registry: options.registry, users: options.users,
                                      unauthenticatedUser: options.unauthenticatedUser.flatMap { name in options.users.first { $0.name == name } },
                                      faults: faults,
+                                     admission: MutatingAdmission(store: store, registry: options.registry,
+                                                                  services: options.webhookServices),
                                      counters: counters, serverAddress: { [weak self] in "127.0.0.1:\(self?.port ?? 0)" })
         let (ports, portContinuation) = AsyncStream<Int>.makeStream()
         var logger = Logger(label: "regcred-sandbox")

@@ -160,6 +160,7 @@ actor ObjectStore {
         object["metadata"] = .object(meta)
         try applyCreateDefaults(type, &object)
         if type.plural == "secrets" { errors += SecretValidation.validate(object) }
+        errors += try WebhookConfigurationValidation.prepareForCreate(type, &object)
         if let schema = StructuralSchema.of(type) {
             let (pruned, schemaErrors) = schema.apply(to: object, validating: ["spec"])
             object = pruned
@@ -302,6 +303,7 @@ actor ObjectStore {
             try SecretValidation.normalize(&new)
             errors += SecretValidation.validateUpdate(new: new, old: old)
         }
+        if subresource == nil { errors += try WebhookConfigurationValidation.prepareForUpdate(type, new: &new, old: old) }
         if let schema = StructuralSchema.of(type) {
             let (pruned, schemaErrors) = schema.apply(to: new, validating: [subresource == "status" ? "status" : "spec"])
             new = pruned
@@ -464,6 +466,16 @@ actor ObjectStore {
     // MARK: watch
 
     func forceGoneOnNextWatch() { goneOnNextWatch = true }
+
+    /// Forgets every change history, as an etcd compaction at the current revision does: a watch
+    /// resumed from any earlier resourceVersion then gets 410 Gone and its client must relist.
+    func compactHistory() {
+        for key in storages.keys {
+            storages[key]!.history = []
+            storages[key]!.historyStart = 0
+            storages[key]!.floor = resourceVersion
+        }
+    }
 
     /// Opens a watch. Events arrive as ready-to-encode `{"type":…,"object":…}` values.
     func watch(_ type: ResourceType, filter: WatchFilter, fromVersion: String?, bookmarks: Bool) -> AsyncStream<JSONValue> {

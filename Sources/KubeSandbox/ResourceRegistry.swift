@@ -52,6 +52,9 @@ public struct ResourceRegistry: Sendable {
                      kind: "Role", namespaced: true),
         ResourceType(group: "rbac.authorization.k8s.io", version: "v1", plural: "rolebindings", singular: "rolebinding",
                      kind: "RoleBinding", namespaced: true),
+        // Mutating admission webhooks for pod creation (Admission/MutatingWebhookDispatcher).
+        ResourceType(group: "admissionregistration.k8s.io", version: "v1", plural: "mutatingwebhookconfigurations",
+                     singular: "mutatingwebhookconfiguration", kind: "MutatingWebhookConfiguration", namespaced: false),
         ResourceType(group: "regcred.dev", version: "v1alpha1", plural: "clusterpullsecrets", singular: "clusterpullsecret",
                      kind: "ClusterPullSecret", namespaced: false, hasStatus: true, shortNames: ["cps"], isCustom: true),
     ]

@@ -92,6 +92,8 @@ struct ControllerBench: AsyncParsableCommand {
     @Option(help: "Namespaces created one at a time after convergence for the latency figure; 0 skips it.")
     var newNamespaces = 100
     @Flag(help: "Skip the source-rotation measurement.") var skipRotation = false
+    @Option(help: "Forced relists of every informer after convergence (an API server restart after an etcd compaction), with the RSS after each.")
+    var relists = 0
     @Option(help: "Controller workers.") var workers = 2
     @Option(help: "Give up on a phase after this many seconds.") var timeoutSeconds = 1800
 
@@ -170,6 +172,16 @@ struct ControllerBench: AsyncParsableCommand {
         out("process RSS before the controller started (bench + populate only in child): \(fmt(baseline.currentMiB)) MiB")
 
         var rows = Table(title: "Controller, N = \(namespaces): after convergence", header: ["measure", "value", "goal"])
+        for relist in 0..<relists {
+            await sandbox.reset()
+            _ = await sandbox.command("relist")
+            _ = try await waitQuiet(sandbox)
+            let after = await sandbox.snapshot()
+            let memory = MemoryFigures.read()
+            rows.add("after forced relist \(relist + 1): lists / writes; RSS current / peak",
+                     "\(after["list", "secrets"] + after["list", "serviceaccounts"] + after["list", "namespaces"] + after["list", "clusterpullsecrets"]) / \(after.writes); \(fmt(memory.currentMiB)) / \(fmt(memory.peakMiB)) MiB",
+                     "peak does not grow")
+        }
         if idleSeconds > 0 {
             await sandbox.reset()
             log("idle window: \(idleSeconds) s")

@@ -155,6 +155,9 @@ struct SandboxServe: AsyncParsableCommand {
             case "reset":
                 await sandbox.resetRequestCounts()
                 reply = "ok"
+            case "relist":
+                await sandbox.faults.forceRelists()
+                reply = "ok"
             case "watches":
                 reply = String(await sandbox.openWatchCount())
             case "populate":

@@ -1,5 +1,6 @@
 // regcred-sandbox: runs KubeSandbox on 127.0.0.1, writes a kubeconfig for kubectl and regcred,
-// prints where both are, and serves until SIGINT or SIGTERM.
+// prints where both are, and serves until SIGINT or SIGTERM. SIGUSR1 plays an API server restart
+// after an etcd compaction (every client relists), for the memory benchmark of relists.
 import ArgumentParser
 import Dispatch
 import Foundation
@@ -9,7 +10,8 @@ import KubeSandbox
 struct SandboxCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "regcred-sandbox",
-        abstract: "An in-memory Kubernetes API server for trying regcred and kubectl locally.")
+        abstract: "An in-memory Kubernetes API server for trying regcred and kubectl locally.",
+        discussion: "Send SIGUSR1 to end every watch and expire every earlier resourceVersion, as an API server restart after an etcd compaction does: every informer relists.")
 
     @Option(help: "Port to listen on (0 picks a free port).")
     var port: Int = 0
@@ -39,7 +41,12 @@ struct SandboxCommand: AsyncParsableCommand {
         // Unbuffered, so scripts reading our output see the URL before we block.
         let path = URL(fileURLWithPath: kubeconfig).standardizedFileURL.path
         FileHandle.standardOutput.write(Data("regcred-sandbox listening on \(sandbox.url)\nkubeconfig: \(path)\n".utf8))
+        signal(SIGUSR1, SIG_IGN)
+        let relists = DispatchSource.makeSignalSource(signal: SIGUSR1, queue: .global())
+        relists.setEventHandler { Task { await sandbox.faults.forceRelists() } }
+        relists.resume()
         await Self.waitForTermination()
+        relists.cancel()
         try await sandbox.stop()
     }
 

@@ -23,6 +23,7 @@ struct Regcred: AsyncParsableCommand {
     )
 
     static func main() async {
+        AllocatorTuning.apply()
         do {
             var command = try parseAsRoot()
             // Logs go to standard error, never into output a script parses. A CLI command says

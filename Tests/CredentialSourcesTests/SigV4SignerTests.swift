@@ -40,6 +40,8 @@ struct SigV4SignerTests {
         #expect(SigV4Signer.canonicalHeaders([("X-Amz-Target", "  a   b "), ("Host", "h")]) == "host:h\nx-amz-target:a b")
         #expect(SigV4Signer.hostHeader(URL(string: "http://127.0.0.1:8080/")!) == "127.0.0.1:8080")
         #expect(SigV4Signer.hostHeader(URL(string: "https://API.example.com:443/")!) == "api.example.com")
+        #expect(SigV4Signer.uriEncode("a\n\u{7F}/~é", keepingSlash: false) == "a%0A%7F%2F~%C3%A9")
+        #expect(SigV4Signer.timestamp(Date(timeIntervalSince1970: 1_440_938_160)) == "20150830T123600Z")
     }
 
     @Test("a session token is sent and signed as x-amz-security-token; without one it is absent")

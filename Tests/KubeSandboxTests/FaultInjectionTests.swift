@@ -52,6 +52,26 @@ import Testing
         }
     }
 
+    @Test func forceRelistsEndsWatchesAndExpiresEveryEarlierVersion() async throws {
+        try await withSandbox { sandbox, api in
+            let before = try await api.post(secrets, secret("a")).resourceVersion
+            let current = try await api.post(secrets, secret("b")).resourceVersion
+            let open = try await api.watch("\(secrets)?watch=1&resourceVersion=\(current)")
+            await sandbox.faults.forceRelists()
+            #expect(await open.waitForEnd())
+            // Every resume from an earlier version is Gone, every time, until the client relists.
+            for _ in 0..<2 {
+                let gone = try await api.watch("\(secrets)?watch=1&resourceVersion=\(before)")
+                #expect(await gone.next()?["object"]?["code"]?.integerValue == 410)
+            }
+            let relisted = try await api.get(secrets).resourceVersion
+            let resumed = try await api.watch("\(secrets)?watch=1&resourceVersion=\(relisted)")
+            _ = try await api.post(secrets, secret("c"))
+            #expect(await resumed.next()?["object"]?["metadata"]?["name"]?.stringValue == "c")
+            resumed.close()
+        }
+    }
+
     @Test func restartKeepsPortAndObjects() async throws {
         try await withSandbox { sandbox, api in
             let created = try await api.post(secrets, secret("kept")).body

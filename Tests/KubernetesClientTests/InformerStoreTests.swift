@@ -35,6 +35,21 @@ import Testing
         #expect(store.count == 3)
     }
 
+    @Test func relistKeepsTheCachedValueOfAnUnchangedObjectAndTakesTheListedOneOfAChangedObject() {
+        var store = InformerStore<Secret>()
+        var cached = Self.secret("a", rv: "1")
+        cached.metadata.labels = ["copy": "cached"]
+        var changed = Self.secret("b", rv: "2")
+        changed.metadata.labels = ["copy": "cached"]
+        _ = store.replace(with: [cached, changed])
+        var listedA = Self.secret("a", rv: "1")
+        listedA.metadata.labels = ["copy": "listed"]
+        var listedB = Self.secret("b", rv: "3")
+        listedB.metadata.labels = ["copy": "listed"]
+        #expect(Self.describe(store.replace(with: [listedA, listedB])) == ["update n/b@2->3"])
+        #expect(store.sortedObjects.map { $0.metadata.labels["copy"] } == ["cached", "listed"])
+    }
+
     @Test func watchEventsKeepTheCacheCurrent() {
         var store = InformerStore<Secret>()
         var notes: [InformerNotification<Secret>] = []

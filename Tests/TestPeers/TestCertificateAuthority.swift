@@ -9,8 +9,13 @@ public struct TestCertificateAuthority {
     /// A directory holding only `ca.crt`: the layout `skopeo --cert-dir` expects.
     public let clientTrustDirectory: URL
 
-    /// Makes the CA and a server certificate with subjectAltName IP:127.0.0.1 in `directory`.
-    public static func make(in directory: URL, home: URL) async throws -> TestCertificateAuthority {
+    /// Makes the CA and a server certificate with subjectAltName IP:127.0.0.1 (and DNS entries
+    /// for `serverNames`, e.g. a webhook Service's `name.namespace.svc`) in `directory`. Without
+    /// `loopbackIP` the certificate names only `serverNames`: NIOSSL accepts an IP entry that
+    /// matches the connected address whatever name was asked for, so a test of name checking
+    /// needs a certificate without one.
+    public static func make(in directory: URL, home: URL, serverNames: [String] = [],
+                            loopbackIP: Bool = true) async throws -> TestCertificateAuthority {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         func file(_ name: String) -> String { directory.appending(path: name).path }
         let ecKey = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
@@ -28,7 +33,7 @@ public struct TestCertificateAuthority {
                 "-keyout", file("server.key"), "-out", file("server.csr"), "-subj", "/CN=127.0.0.1",
             ], home: home)
         let extensions = """
-            subjectAltName=IP:127.0.0.1
+            subjectAltName=\(((loopbackIP ? ["IP:127.0.0.1"] : []) + serverNames.map { "DNS:\($0)" }).joined(separator: ","))
             basicConstraints=CA:FALSE
             keyUsage=critical,digitalSignature,keyEncipherment
             extendedKeyUsage=serverAuth

@@ -102,13 +102,10 @@ public struct SigV4Signer: Sendable {
 
     // MARK: canonical forms
 
-    /// `20150830T123600Z`, in UTC.
+    /// `20150830T123600Z`, in UTC: ISO 8601's basic format. A format style rather than a
+    /// `DateFormatter`, which would load ICU's locale data for a fixed pattern.
     static func timestamp(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
-        return formatter.string(from: date)
+        date.formatted(Date.ISO8601FormatStyle(dateSeparator: .omitted, dateTimeSeparator: .standard, timeSeparator: .omitted))
     }
 
     /// Lowercase host, with the port only when it is not the scheme's default.
@@ -176,7 +173,8 @@ public struct SigV4Signer: Sendable {
             if byte < 0x80 && (character.isLetter || character.isNumber || "-_.~".contains(character) || (keepingSlash && byte == 0x2F)) {
                 encoded.append(character)
             } else {
-                encoded += String(format: "%%%02X", byte)
+                encoded += byte < 0x10 ? "%0" : "%"
+                encoded += String(byte, radix: 16, uppercase: true)
             }
         }
         return encoded

@@ -14,7 +14,9 @@ public struct KubeResponse: Sendable {
     }
 
     public func header(_ name: String) -> String? {
-        headers.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
+        // Header names are ASCII; Foundation's caseInsensitiveCompare would fold through CoreFoundation's Unicode tables.
+        let wanted = name.lowercased()
+        return headers.first { $0.name.lowercased() == wanted }?.value
     }
 
     /// The body as JSON; `operation` names the request in the error.

@@ -115,7 +115,7 @@ public enum ShowPullSecret {
 /// "2026-11-25T10:00:00Z (in 3h)" / "(expired 2h ago)".
 enum RelativeExpiry {
     static func timestamp(_ date: Date) -> String {
-        ISO8601DateFormatter().string(from: date)
+        RFC3339.format(date)
     }
 
     static func describe(_ date: Date, now: Date) -> String {

@@ -96,19 +96,18 @@ public struct StatusCondition: Codable, Hashable, Sendable {
     public var message: String
 }
 
-/// RFC 3339 timestamps with second precision, as Kubernetes writes them.
+/// RFC 3339 timestamps with second precision, as Kubernetes writes them. FoundationEssentials'
+/// format style, not `ISO8601DateFormatter`: the formatter goes through CoreFoundation into ICU,
+/// which maps megabytes of locale data into a controller that only ever writes UTC.
 public enum RFC3339 {
     public static func format(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: date)
+        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: false))
     }
 
     public static func parse(_ text: String) -> Date? {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        if let date = formatter.date(from: text) { return date }
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.date(from: text)
+        if let date = try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: false)) {
+            return date
+        }
+        return try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true))
     }
 }
