@@ -5,7 +5,6 @@
 // foreign caBundle edits are survived and repaired.
 import Controller
 import Foundation
-import KubeSandbox
 import KubernetesClient
 import Logging
 import Operations
@@ -31,19 +30,8 @@ struct WebhookCertificateCluster {
         cluster.client.resource(WebhookCABundlePatch.resource, as: UnstructuredObject.self, namespace: nil)
     }
 
-    /// A sandbox that stores MutatingWebhookConfigurations (KubeSandbox serves them once it calls webhooks).
-    static var sandboxOptions: KubeSandbox.Options {
-        var options = KubeSandbox.Options()
-        if !ResourceRegistry.builtIn.contains(where: { $0.plural == "mutatingwebhookconfigurations" }) {
-            options.registry = ResourceRegistry(types: ResourceRegistry.builtIn + [ResourceType(
-                group: "admissionregistration.k8s.io", version: "v1", plural: "mutatingwebhookconfigurations",
-                singular: "mutatingwebhookconfiguration", kind: "MutatingWebhookConfiguration", namespaced: false)])
-        }
-        return options
-    }
-
     static func run(lifetimes: WebhookCertificateLifetimes = .standard, _ body: (WebhookCertificateCluster) async throws -> Void) async throws {
-        try await ControllerHarness.run(sandboxOptions: sandboxOptions) { cluster in
+        try await ControllerHarness.run { cluster in
             let settings = WebhookCertificateSettings(
                 namespace: cluster.controllerNamespace, webhookConfigurationName: "\(cluster.id)-regcred", lifetimes: lifetimes,
                 recheckInterval: .milliseconds(50))
