@@ -36,6 +36,7 @@ public enum PullDiagnoser {
         for index in context.indices where Self.contextCodesSuggestingCredentials.contains(context[index].code) {
             context[index].severity = someImageLacksCredentials ? .problem : .note
         }
+        context += PodInjectionFindings.findings(input, images: images, commands: commands)
         return PullDiagnosis(
             pullSecretSource: source, namespace: input.namespace, pod: podName(input),
             serviceAccount: input.serviceAccount?.name, secrets: verdicts, images: images, findings: context)

@@ -41,6 +41,7 @@ struct ControllerCommand: AsyncParsableCommand {
     var workers = 4
 
     @OptionGroup var scope: SelectorOptions
+    @OptionGroup(title: "Webhook certificates (self-managed)") var webhookCertificates: WebhookCertificateOptions
     @OptionGroup var kube: KubeOptions
     @OptionGroup var rate: APIRateOptions
     @OptionGroup var profiles: ProfileFileOptions
