@@ -32,6 +32,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
@@ -40,6 +41,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
     ],
     targets: [
         // Pure: the docker config format, kubelet matching, profiles, planning. No I/O, no clock.
@@ -74,6 +76,8 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
+                // FilePath for Subprocess, off Apple platforms (which have System).
+                .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
         // Registry credentials from providers: static, ECR (SigV4, AWS credential chain), GCP, ACR, GitHub App.
@@ -115,6 +119,8 @@ let package = Package(
                 "KubernetesClient",
                 "CredentialSources",
                 "RegistryProbe",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
             ]
         ),
@@ -134,6 +140,9 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
+                // The webhook's own CA and serving certificate (self-managed TLS).
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         // glibc's mallopt for the regcred executable (not exported by Swift's Glibc module).
@@ -147,6 +156,7 @@ let package = Package(
                 "Operations",
                 "RegcredCore",
                 "KubernetesClient",
+                "CredentialSources",
                 "Controller",
                 "RegistryProbe",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -184,6 +194,7 @@ let package = Package(
             dependencies: [
                 "KubeSandbox", "KubernetesClient", "Controller", "CredentialSources", "Operations", "RegcredCore", "RegistryProbe",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             linkerSettings: releaseLinkerSettings
         ),
@@ -196,21 +207,31 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             exclude: ["Support/Python"]
         ),
         .testTarget(
-            name: "OperationsTests", dependencies: ["Operations", "RegcredCore", "RegistryProbe", "KubernetesClient", "KubeSandbox"],
+            name: "OperationsTests", dependencies: ["Operations", "RegcredCore", "RegistryProbe", "KubernetesClient", "KubeSandbox", "TestPeers"],
             exclude: ["Golden"]),
         .testTarget(
             name: "ControllerTests",
             dependencies: [
-                "Controller", "CredentialSources", "RegcredCore", "KubernetesClient", "KubeSandbox", "TestPeers",
+                "Controller", "CredentialSources", "RegcredCore", "KubernetesClient", "KubeSandbox", "TestPeers", "Operations",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
-        .testTarget(name: "KubernetesClientTests", dependencies: ["KubernetesClient", "RegcredCore", "KubeSandbox"]),
+        .testTarget(
+            name: "KubernetesClientTests",
+            dependencies: ["KubernetesClient", "RegcredCore", "KubeSandbox", "TestPeers", .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "KubeSandboxTests",
             dependencies: [
@@ -232,16 +253,21 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
         // Test support shared by the test targets: child processes, temporary directories, a
-        // throw-away CA, OCI layouts, free ports, a docker-registry, loopback stand-in servers.
+        // throw-away CA, OCI layouts, free ports, a docker-registry, moto, kubectl, loopback
+        // stand-in servers, captured logs, eventually and withRunning.
         .target(
             name: "TestPeers",
             dependencies: [
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             path: "Tests/TestPeers"),
         .testTarget(

@@ -1,5 +1,6 @@
 // The one way sources talk HTTP: a request out, status + body back, every transport failure
-// mapped to `.unreachable` and every body capped. Providers interpret statuses themselves.
+// mapped to `.unreachable` and every body capped; a form POST, and a token answer read from a
+// success or a `ProviderFailure` from anything else, in one sequence for every OAuth-style provider.
 import AsyncHTTPClient
 import Foundation
 import NIOCore
@@ -7,6 +8,7 @@ import NIOPosix
 import NIOFoundationCompat
 import NIOHTTP1
 import NetworkFaults
+import RegcredCore
 
 public struct ProviderResponse: Sendable {
     public var status: Int
@@ -17,12 +19,24 @@ public struct ProviderResponse: Sendable {
         headers.first { $0.name.lowercased() == name.lowercased() }?.value
     }
 
-    /// The body as JSON, or `.providerError` naming the provider and what was expected.
-    public func json(provider: String, expecting what: String) throws(CredentialSourceError) -> [String: Any] {
-        guard let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any] else {
+    /// The body as a JSON object, or `.providerError` naming the provider and what was expected.
+    public func json(provider: String, expecting what: String) throws(CredentialSourceError) -> JSONValue {
+        guard let json = try? JSONValue(parsing: body), json.objectValue != nil else {
             throw CredentialSourceError(.providerError, provider: provider, "answered HTTP \(status) without a JSON \(what)")
         }
-        return object
+        return json
+    }
+
+    /// The token answer of a success (a status in `accepting`), else the provider's failure to `action`
+    /// (`hint` added for refusals, every string in `hiding` cut out of the provider's words).
+    func tokenAnswer(
+        accepting statuses: Set<Int> = [200], provider: String, action: String, hint: String? = nil, hiding: [String] = [],
+        expecting what: String
+    ) throws(CredentialSourceError) -> TokenResponse {
+        guard statuses.contains(status) else {
+            throw ProviderFailure.error(self, provider: provider, action: action, hint: hint, hiding: hiding)
+        }
+        return try TokenResponse(self, provider: provider, expecting: what)
     }
 }
 
@@ -50,6 +64,15 @@ public enum ProviderHTTP {
         } catch {
             throw CredentialSourceError(.unreachable, provider: provider, "cannot reach \(redactingQuery(url)): \(describe(error))")
         }
+    }
+
+    /// POSTs `form` (`application/x-www-form-urlencoded`) to `url`, asking for JSON: an OAuth2 token request.
+    static func postForm(
+        _ url: String, _ form: [(String, String)], provider: String, context: SourceContext
+    ) async throws(CredentialSourceError) -> ProviderResponse {
+        try await send(
+            .POST, url, headers: [("Content-Type", "application/x-www-form-urlencoded"), ("Accept", "application/json")],
+            body: formBody(form), provider: provider, context: context)
     }
 
     /// `application/x-www-form-urlencoded` as OAuth2 and the AWS Query protocol expect it.

@@ -248,7 +248,18 @@ struct APIResponder: HTTPResponder {
         (request.headers[.accept] ?? "").contains("as=Table")
     }
 
+    /// Media types of request bodies the sandbox reads. The real server also reads protobuf, which
+    /// kubectl 1.30 and later send for built-in kinds; the sandbox refuses it as a server refuses a
+    /// type it does not speak (415), rather than reading its bytes as broken JSON.
+    static let readableMediaTypes = ["application/json", "application/yaml"]
+
     static func body(_ request: inout Request, yaml: Bool = false) async throws -> JSONValue {
+        if let contentType = request.headers[.contentType] {
+            let mediaType = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+            // JSON and YAML, and the patch types built on them (application/merge-patch+json, …).
+            let readable = readableMediaTypes.contains(mediaType) || mediaType.hasSuffix("+json") || mediaType.hasSuffix("+yaml")
+            guard readable || mediaType.isEmpty else { throw APIError.unsupportedMediaType(contentType, accepted: readableMediaTypes) }
+        }
         let buffer = try await request.collectBody(upTo: maxBodySize)
         let data = Data(buffer.readableBytesView)
         if data.isEmpty { throw APIError.badRequest("the body of the request was empty") }

@@ -3,11 +3,18 @@
 // (unaggregated) form is served; clients asking for aggregated discovery fall back to it.
 import RegcredCore
 
+extension KubeSandbox {
+    /// The minor Kubernetes version the sandbox answers /version with (1.28), for clients that
+    /// pick their release by the server's (kubectl's version-skew dispatchers).
+    public static let kubernetesMinorVersion = "28"
+}
+
 struct Discovery: Sendable {
     let registry: ResourceRegistry
 
     static let version: JSONValue = .object([
-        "major": .string("1"), "minor": .string("28"), "gitVersion": .string("v1.28.0-regcred-sandbox"),
+        "major": .string("1"), "minor": .string(KubeSandbox.kubernetesMinorVersion),
+        "gitVersion": .string("v1.\(KubeSandbox.kubernetesMinorVersion).0-regcred-sandbox"),
         "gitCommit": .string("0000000000000000000000000000000000000000"), "gitTreeState": .string("clean"),
         "buildDate": .string("2023-08-15T00:00:00Z"), "goVersion": .string("go1.20.7"),
         "compiler": .string("gc"), "platform": .string("linux/amd64"),

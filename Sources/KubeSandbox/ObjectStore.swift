@@ -17,10 +17,11 @@ actor ObjectStore {
     let registry: ResourceRegistry
     let settings: Settings
     private(set) var resourceVersion = 100
-    private var storages: [String: ResourceStorage] = [:]
-    private var watchers: [Int: Watcher] = [:]
-    private var nextWatcherID = 0
-    private var goneOnNextWatch = false
+    // Internal rather than private: the watch and namespace-lifecycle extensions (other files) use them.
+    var storages: [String: ResourceStorage] = [:]
+    var watchers: [Int: Watcher] = [:]
+    var nextWatcherID = 0
+    var goneOnNextWatch = false
 
     struct Watcher {
         var type: ResourceType
@@ -406,184 +407,21 @@ actor ObjectStore {
         return ListPage(items: deleted, resourceVersion: resourceVersion)
     }
 
-    // MARK: namespace lifecycle
-
-    private func scheduleDefaultServiceAccount(_ namespace: String) {
-        guard let delay = settings.defaultServiceAccountDelay else { return }
-        Task { [weak self] in
-            try? await Task.sleep(for: delay)
-            await self?.createDefaultServiceAccount(namespace)
-        }
-    }
-
-    private func createDefaultServiceAccount(_ namespace: String) {
-        let sa = ResourceRegistry.serviceAccounts
-        guard storages["serviceaccounts"]?.objects[ObjectKey(namespace: namespace, name: "default")] == nil else { return }
-        _ = try? create(sa, namespace: namespace, body: .object(["metadata": .object(["name": .string("default")])]), dryRun: false)
-    }
-
-    private func scheduleNamespaceFinalization(_ namespace: String) {
-        let delay = settings.namespaceFinalizeDelay
-        Task { [weak self] in
-            while true {
-                try? await Task.sleep(for: delay)
-                guard let self, await self.finalizeNamespaceStep(namespace) == false else { return }
-            }
-        }
-    }
-
-    /// One pass of the namespace controller: delete the content, then the namespace once it is
-    /// empty and its own finalizers are gone. Returns true when nothing is left to do.
-    private func finalizeNamespaceStep(_ namespace: String) -> Bool {
-        let nsKey = ObjectKey(namespace: "", name: namespace)
-        guard var namespaceObject = storages["namespaces"]?.objects[nsKey] else { return true }
-        var remaining = 0
-        for type in registry.types where type.namespaced && type.storageKey == type.qualifiedName {
-            let keys = storage(type).objects.keys.filter { $0.namespace == namespace }
-            for key in keys {
-                remaining += 1
-                _ = try? delete(type, namespace: namespace, name: key.name, options: DeleteOptions())
-            }
-        }
-        if remaining > 0 { return false }
-        // The namespace controller's own `kubernetes` finalizer (spec.finalizers) is released here.
-        if !(namespaceObject["spec"]?["finalizers"]?.arrayValue ?? []).isEmpty {
-            let previous = namespaceObject
-            namespaceObject["spec"]?["finalizers"] = nil
-            let version = bump()
-            namespaceObject["metadata"]?["resourceVersion"] = .string(String(version))
-            write(ResourceRegistry.namespaces, key: nsKey, object: namespaceObject, change: .modified, previous: previous, version: version)
-        }
-        if !(namespaceObject["metadata"]?["finalizers"]?.arrayValue ?? []).isEmpty { return false }
-        let version = bump()
-        var deleted = namespaceObject
-        deleted["metadata"]?["resourceVersion"] = .string(String(version))
-        write(ResourceRegistry.namespaces, key: nsKey, object: nil, change: .deleted, previous: namespaceObject,
-              version: version, deletedObject: deleted)
-        return true
-    }
-
-    // MARK: watch
-
-    func forceGoneOnNextWatch() { goneOnNextWatch = true }
-
-    /// Forgets every change history, as an etcd compaction at the current revision does: a watch
-    /// resumed from any earlier resourceVersion then gets 410 Gone and its client must relist.
-    func compactHistory() {
-        for key in storages.keys {
-            storages[key]!.history = []
-            storages[key]!.historyStart = 0
-            storages[key]!.floor = resourceVersion
-        }
-    }
-
-    /// Opens a watch. Events arrive as ready-to-encode `{"type":…,"object":…}` values.
-    func watch(_ type: ResourceType, filter: WatchFilter, fromVersion: String?, bookmarks: Bool) -> AsyncStream<JSONValue> {
-        let (stream, continuation) = AsyncStream<JSONValue>.makeStream(bufferingPolicy: .unbounded)
-        let storage = storage(type)
-        if goneOnNextWatch {
-            goneOnNextWatch = false
-            continuation.yield(Self.errorEvent(APIError.gone("too old resource version: \(fromVersion ?? "0") (\(storage.floor))")))
-            continuation.finish()
-            return stream
-        }
-        let requested = Int(fromVersion ?? "") ?? 0
-        if requested == 0 {
-            // Unset or "0": synthetic ADDED events for the current state, then changes.
-            for (_, object) in storage.objects.sorted(by: { $0.key.sortKey < $1.key.sortKey }) where filter.matches(object) {
-                continuation.yield(Self.event("ADDED", ObjectRepresentation.present(object, as: type)))
-            }
-        } else if requested < storage.floor {
-            // The real server answers 200 and reports expiry as the first (and last) event.
-            continuation.yield(Self.errorEvent(APIError.gone("too old resource version: \(requested) (\(storage.floor))")))
-            continuation.finish()
-            return stream
-        } else {
-            for record in storage.retained where record.resourceVersion > requested {
-                if let event = Self.filtered(record, filter: filter, type: type) { continuation.yield(event) }
-            }
-        }
-        let id = nextWatcherID
-        nextWatcherID += 1
-        watchers[id] = Watcher(type: type, filter: filter, continuation: continuation)
-        continuation.onTermination = { [weak self] _ in
-            Task { await self?.removeWatcher(id) }
-        }
-        if bookmarks {
-            let interval = settings.bookmarkInterval
-            Task { [weak self] in
-                while !Task.isCancelled {
-                    try? await Task.sleep(for: interval)
-                    guard let self, await self.sendBookmark(id) else { return }
-                }
-            }
-        }
-        return stream
-    }
-
-    private func sendBookmark(_ id: Int) -> Bool {
-        guard let watcher = watchers[id] else { return false }
-        let object: JSONValue = .object([
-            "kind": .string(watcher.type.kind), "apiVersion": .string(watcher.type.apiVersion),
-            "metadata": .object(["resourceVersion": .string(String(resourceVersion)), "creationTimestamp": .null]),
-        ])
-        watcher.continuation.yield(Self.event("BOOKMARK", object))
-        return true
-    }
-
-    private func removeWatcher(_ id: Int) {
-        watchers[id] = nil
-    }
-
-    func dropWatches() {
-        let open = watchers
-        watchers = [:]
-        for watcher in open.values { watcher.continuation.finish() }
-    }
-
-    var openWatchCount: Int { watchers.count }
-
-    private static func filtered(_ record: WatchRecord, filter: WatchFilter, type: ResourceType) -> JSONValue? {
-        let now = record.change != .deleted && filter.matches(record.object)
-        let before = record.previous.map(filter.matches) ?? false
-        if record.change == .deleted {
-            return filter.matches(record.object) ? event("DELETED", ObjectRepresentation.present(record.object, as: type)) : nil
-        }
-        switch (before, now) {
-        case (false, true): return event("ADDED", ObjectRepresentation.present(record.object, as: type))
-        case (true, true): return event("MODIFIED", ObjectRepresentation.present(record.object, as: type))
-        case (true, false):
-            // Left the selector: DELETED carrying the previous content at the new resourceVersion.
-            var previous = record.previous!
-            previous["metadata"]?["resourceVersion"] = .string(String(record.resourceVersion))
-            return event("DELETED", ObjectRepresentation.present(previous, as: type))
-        case (false, false): return nil
-        }
-    }
-
-    static func event(_ type: String, _ object: JSONValue) -> JSONValue {
-        .object(["type": .string(type), "object": object])
-    }
-
-    static func errorEvent(_ error: APIError) -> JSONValue {
-        event("ERROR", error.status)
-    }
-
     // MARK: storage primitives
 
     /// A type nothing was ever written to has lost no history: every version is resumable.
     /// (A floor at the current version made a watch from an earlier list's version get 410
     /// whenever another type's write came in between — as the default ServiceAccount's does.)
-    private func storage(_ type: ResourceType) -> ResourceStorage {
+    func storage(_ type: ResourceType) -> ResourceStorage {
         storages[type.storageKey] ?? ResourceStorage(floor: 0)
     }
 
-    private func bump() -> Int {
+    func bump() -> Int {
         resourceVersion += 1
         return resourceVersion
     }
 
-    private func write(_ type: ResourceType, key: ObjectKey, object: JSONValue?, change: WatchRecord.Change,
+    func write(_ type: ResourceType, key: ObjectKey, object: JSONValue?, change: WatchRecord.Change,
                        previous: JSONValue?, version: Int, deletedObject: JSONValue? = nil) {
         // Mutated in place: copying the storage out and back would copy every object per write.
         let record = WatchRecord(change: change, resourceVersion: version, object: object ?? deletedObject ?? .null, previous: previous)

@@ -1,8 +1,8 @@
 // How a failure is classified, so the CLI maps it to a documented exit code.
 import RegcredCore
 
-/// The kinds of failure a script can tell apart by exit code (see docs/cli.md).
-public enum FailureKind: Sendable {
+/// The kinds of failure a script can tell apart by exit code (README, "Exit codes"; the CLI's ExitStatus).
+public enum FailureKind: Sendable, CaseIterable {
     /// The command was asked for something impossible: bad flags, an unknown profile.
     case usage
     /// The input was read but is not what it should be: malformed JSON/YAML, not a pull secret.

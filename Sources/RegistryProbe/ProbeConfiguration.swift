@@ -1,5 +1,6 @@
 // How a probe run talks to registries: its timeout, which hosts may skip TLS verification or use
 // plain HTTP, and an extra CA bundle to trust.
+import RegcredCore
 
 public struct ProbeConfiguration: Sendable, Hashable {
     /// Limit for each HTTP exchange (connect, TLS handshake and answer).
@@ -37,8 +38,7 @@ public struct ProbeConfiguration: Sendable, Hashable {
     static func normalise(_ entry: String) -> String {
         var text = entry.lowercased()
         for prefix in ["https://", "http://"] where text.hasPrefix(prefix) { text.removeFirst(prefix.count) }
-        while text.hasSuffix("/") { text.removeLast() }
-        return text
+        return BaseURL(text).text
     }
 
     /// `host` of `host[:port]`, keeping IPv6 brackets.

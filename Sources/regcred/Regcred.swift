@@ -12,7 +12,7 @@ struct Regcred: AsyncParsableCommand {
         discussion: """
             Build a pull secret for many registries at once, replace an expired token in place, decode and check a secret, see which entry the kubelet uses for an image, and run the controller that keeps ClusterPullSecrets in every namespace. Passwords are read from standard input, a file or an environment variable, never from a flag, and are never printed unless you ask (--reveal).
 
-            Exit codes: 0 success; 1 a check found a problem (show, match, scan, verify, doctor, sync, a rotation whose new credentials fail); 64 usage error; 65 invalid input; 66 missing input (file, variable or secret not found); 69 a tool, the API server or a credential provider is unavailable; 70 internal error; 73 cannot write (the secret exists, or is of another type or immutable); 75 repeated conflicts or a rotation still waiting, try again; 77 forbidden or unauthorized; 78 unusable kubeconfig.
+            \(ExitStatus.helpParagraph)
             """,
         version: BuildInfo.version,
         subcommands: [

@@ -40,15 +40,10 @@ struct CLICluster {
                 directory: directory)
             let created = try await cluster.kubectl(["create", "namespace", cluster.namespace])
             #expect(created.status == 0, "\(created.summary)")
-            do {
-                try await body(cluster)
-            } catch {
+            try await withRunning { try await body(cluster) } finally: {
                 _ = try? await cluster.kubectl(["delete", "namespace", cluster.namespace, "--wait=false"])
-                try? await sandbox?.stop()
-                throw error
+                try await sandbox?.stop()
             }
-            _ = try? await cluster.kubectl(["delete", "namespace", cluster.namespace, "--wait=false"])
-            try await sandbox?.stop()
         }
     }
 
@@ -57,9 +52,9 @@ struct CLICluster {
     }
 
     func kubectl(_ arguments: [String]) async throws -> ProcessOutcome {
-        try await ChildProcess.run(
-            URL(filePath: "/usr/bin/kubectl"), arguments: ["--kubeconfig", kubeconfig] + arguments, standardInput: nil,
-            environment: ChildProcess.cleanEnvironment(home: directory.url), currentDirectory: directory.url, timeout: .seconds(60))
+        try await Kubectl(
+            kubeconfig: kubeconfig, home: directory.url, serverMinorVersion: sandbox == nil ? nil : KubeSandbox.kubernetesMinorVersion
+        ).run(arguments, timeout: .seconds(60))
     }
 
     /// The decoded .dockerconfigjson of a secret, read with kubectl (an independent client).

@@ -62,13 +62,13 @@ struct CredentialProviderTests {
 
     @Test("ECR from moto, whose tokens expired in 2015: one line on standard error saying so, exit 69, no answer")
     func ecrExpiredToken() async throws {
-        let moto = try await MotoProcess.start()
-        let exchange = try await TemporaryDirectory.with { directory in
-            try await Self.exec(
-                ["--source", "ecr", "--region", "us-east-1"], image: "\(Self.ecrRegistry)/team/app:v1",
-                environment: Self.awsEnvironment(endpoint: "http://127.0.0.1:\(moto.port)"), in: directory)
+        let exchange = try await MotoServer.with { moto in
+            try await TemporaryDirectory.with { directory in
+                try await Self.exec(
+                    ["--source", "ecr", "--region", "us-east-1"], image: "\(Self.ecrRegistry)/team/app:v1",
+                    environment: Self.awsEnvironment(endpoint: moto.endpoint), in: directory)
+            }
         }
-        await moto.stop()
         #expect(exchange.outcome.status == 69, "\(exchange.outcome.summary)")
         #expect(exchange.outcome.standardOutput.isEmpty)
         #expect(exchange.outcome.standardErrorLines.count == 1, "\(exchange.outcome.summary)")

@@ -168,6 +168,48 @@ struct DoctorTests {
         }
     }
 
+    @Test("the pod webhook: a regcred-managed secret the service account does not list came from the webhook; a pod without it says spec.podInjection would have added it")
+    func podWebhookRecognised() async throws {
+        try await CLICluster.run { cluster in
+            let clusterPullSecret = "doctor-\(UUID().uuidString.prefix(6).lowercased())"
+            try await cluster.createServiceAccount("app")
+            try await cluster.createServiceAccount("other")
+            try await Self.createSecret(cluster, registries: ["ghcr.io"])
+            let labelled = try await cluster.kubectl([
+                "label", "secret", "pull", "-n", cluster.namespace, "app.kubernetes.io/managed-by=regcred", "regcred.dev/owner=\(clusterPullSecret)",
+            ])
+            #expect(labelled.status == 0, "\(labelled.summary)")
+            let manifest = try cluster.directory.write("""
+                apiVersion: regcred.dev/v1alpha1
+                kind: ClusterPullSecret
+                metadata: {name: \(clusterPullSecret)}
+                spec: {registries: [ghcr.io], secretName: pull, source: {static: {secretRef: {name: token}}}}
+
+                """, to: "cps.yaml")
+            let created = try await cluster.kubectl(["create", "--validate=false", "-f", manifest])
+            #expect(created.status == 0, "\(created.summary)")
+            // Created before service account app listed the secret, without the webhook.
+            try await cluster.createPod("early", images: ["ghcr.io/org/app:1"], pullSecrets: [])
+            let patched = try await cluster.kubectl(["patch", "serviceaccount", "app", "-n", cluster.namespace, "-p", #"{"imagePullSecrets":[{"name":"pull"}]}"#])
+            #expect(patched.status == 0, "\(patched.summary)")
+            // What the webhook leaves: the secret in the pod, not in its service account.
+            try await cluster.createPod("injected", images: ["ghcr.io/org/app:1"], pullSecrets: ["pull"], serviceAccount: "other")
+
+            let early = try await cluster.regcred(["doctor", "early"])
+            #expect(early.status == 1, "\(early.summary)")
+            #expect(early.standardOutput.contains("ClusterPullSecret \(clusterPullSecret) serves ghcr.io/org/app:1 in this namespace"), "\(early.standardOutput)")
+            #expect(early.standardOutput.contains("with spec.podInjection.enabled, regcred's webhook adds pull"))
+
+            let injected = try await cluster.regcred(["doctor", "injected"])
+            #expect(injected.status == 0, "\(injected.summary)")
+            #expect(injected.standardOutput.contains("pull secret pull (ClusterPullSecret \(clusterPullSecret)) is in pod injected but not in service account other"), "\(injected.standardOutput)")
+            #expect(injected.standardOutput.contains("regcred's pod admission webhook added it"))
+            Self.expectNoSecret(injected)
+            // Cluster-scoped: outlives the test's namespace on a real cluster.
+            _ = try await cluster.kubectl(["delete", "clusterpullsecret", clusterPullSecret, "--wait=false"])
+        }
+    }
+
     @Test("a pod created before its service account was patched: recreate it; a new pod would be fine")
     func podPredatesServiceAccountPatch() async throws {
         try await CLICluster.run { cluster in

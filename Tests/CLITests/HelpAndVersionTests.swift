@@ -139,4 +139,28 @@ struct HelpAndVersionTests {
             #expect(outcome.status == 64, "\(outcome.summary)")
         }
     }
+
+    /// The codes of the README's "Exit codes" table: the first cell of each row below the heading.
+    static func readmeExitCodes() throws -> [Int] {
+        let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appending(path: "README.md")
+        let text = try String(contentsOf: readme, encoding: .utf8)
+        let section = text.components(separatedBy: "### Exit codes").dropFirst().first ?? ""
+        let table = section.components(separatedBy: "\n").drop { !$0.hasPrefix("|") }.prefix { $0.hasPrefix("|") }
+        return table.compactMap { row in Int(row.split(separator: "|").first?.trimmingCharacters(in: .whitespaces) ?? "") }
+    }
+
+    @Test("README's exit-code table lists every code regcred --help names, and no other")
+    func readmeListsEveryExitCode() async throws {
+        try await TemporaryDirectory.with { directory in
+            let regcred = try RegcredProcess(in: directory)
+            let outcome = try await regcred.run(["--help"], environment: ["COLUMNS": "2000"])
+            #expect(outcome.status == 0, "\(outcome.summary)")
+            let paragraph = outcome.standardOutput.components(separatedBy: "\n").first { $0.hasPrefix("Exit codes: ") }
+            let helpCodes = (paragraph ?? "").dropFirst("Exit codes: ".count).components(separatedBy: "; ")
+                .compactMap { Int($0.prefix { $0.isNumber }) }
+            #expect(helpCodes.count >= 10, "regcred --help lists no exit codes: \(outcome.standardOutput)")
+            #expect(try Self.readmeExitCodes() == helpCodes)
+        }
+    }
 }

@@ -103,9 +103,9 @@ struct KubectlParityTests {
     }
 
     private static func kubectlCreate(_ input: Input, in directory: TemporaryDirectory) async throws -> ProcessOutcome {
-        let outcome = try await Kubectl.createDockerRegistrySecret(
+        let outcome = try await Kubectl.offline(home: try directory.makeDirectory("kubectl-home")).createDockerRegistrySecret(
             name: input.name, server: input.server, username: input.username, password: input.password,
-            email: input.email, namespace: input.namespace, home: try directory.makeDirectory("kubectl-home"))
+            email: input.email, namespace: input.namespace)
         try #require(outcome.status == 0, "kubectl failed: \(outcome.summary)")
         return outcome
     }

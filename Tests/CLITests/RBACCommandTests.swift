@@ -53,4 +53,24 @@ struct RBACCommandTests {
             #expect(mixed.status == 64)
         }
     }
+
+    @Test("--webhook adds the webhook configuration and the certificate Secret, each by name (custom names with the webhook flags); a bad name is a usage error")
+    func webhook() async throws {
+        try await TemporaryDirectory.with { directory in
+            let regcred = try RegcredProcess(in: directory)
+            let plain = try await regcred.run(["rbac", "--secret-name", "regcred-ghcr"])
+            #expect(!plain.standardOutput.contains("mutatingwebhookconfigurations"))
+            let outcome = try await regcred.run(["rbac", "--secret-name", "regcred-ghcr", "--webhook", "--webhook-secret-name", "hook-tls"])
+            #expect(outcome.status == 0, "\(outcome.summary)")
+            let documents = try JSONValue.documents(in: outcome.standardOutput)
+            let clusterRules = documents.first { $0["kind"] == "ClusterRole" }?["rules"]?.arrayValue ?? []
+            let configuration = try #require(clusterRules.first { strings($0["resources"]) == ["mutatingwebhookconfigurations"] })
+            #expect(strings(configuration["verbs"]) == ["get", "list", "watch", "patch"])
+            #expect(strings(configuration["resourceNames"]) == ["regcred"])
+            let roleRules = documents.first { $0["kind"] == "Role" }?["rules"]?.arrayValue ?? []
+            #expect(roleRules.contains { strings($0["verbs"]) == ["get", "update"] && strings($0["resourceNames"]) == ["hook-tls"] })
+            let bad = try await regcred.run(["rbac", "--webhook", "--webhook-configuration-name", "Not_A_Name"])
+            #expect(bad.status == 64)
+        }
+    }
 }

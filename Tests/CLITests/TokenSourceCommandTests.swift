@@ -5,53 +5,9 @@ import Foundation
 import TestPeers
 import Testing
 
-/// moto_server through the launcher the CredentialSources tests use (it prints its port and
-/// exits when its standard input closes).
-final class MotoProcess: @unchecked Sendable {
-    let process = Process()
-    let input = Pipe()
-    let port: Int
-
-    /// Starts moto; waiting for its first line blocks a dispatch thread, not one of the few
-    /// concurrency threads every other test needs.
-    static func start() async throws -> MotoProcess {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(with: Result { try MotoProcess() }) }
-        }
-    }
-
-    private init() throws {
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("CredentialSourcesTests/Support/Python/moto_server.py")
-        let output = Pipe()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script.path]
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        var line = Data()
-        while let byte = try output.fileHandleForReading.read(upToCount: 1), !byte.isEmpty, byte != Data("\n".utf8) { line.append(byte) }
-        guard let port = Int(String(decoding: line, as: UTF8.self)) else {
-            process.terminate()
-            throw TestSupportError.unexpectedOutput("moto_server.py printed no port")
-        }
-        self.port = port
-    }
-
-    /// Closes moto's stdin (the launcher exits on EOF), then SIGTERM; polls instead of blocking.
-    func stop() async {
-        try? input.fileHandleForWriting.close()
-        for attempt in 0..<100 where process.isRunning {
-            if attempt == 40 { process.terminate() }
-            try? await Task.sleep(for: .milliseconds(50))
-        }
-    }
-}
-
 @Suite("Token sources in the CLI", .serialized)
 struct TokenSourceCommandTests {
-    static func environment(_ moto: MotoProcess) -> [String: String?] {
+    static func environment(_ moto: MotoServer) -> [String: String?] {
         [
             "AWS_ACCESS_KEY_ID": "AKIACLITEST", "AWS_SECRET_ACCESS_KEY": "cli-test-secret-key", "AWS_EC2_METADATA_DISABLED": "true",
             "AWS_ENDPOINT_URL": "http://127.0.0.1:\(moto.port)",
@@ -60,13 +16,13 @@ struct TokenSourceCommandTests {
 
     @Test("create --source ecr mints one token per region and prints a pull secret; no secret key in any output")
     func createFromECR() async throws {
-        let moto = try await MotoProcess.start()
-        let outcome = try await TemporaryDirectory.with { directory in
-            try await RegcredProcess(in: directory).run(
-                ["create", "ecr-pull", "--source", "ecr", "--region", "us-east-1", "--region", "eu-west-1", "-o", "dockerconfigjson"],
-                environment: Self.environment(moto))
+        let outcome = try await MotoServer.with { moto in
+            try await TemporaryDirectory.with { directory in
+                try await RegcredProcess(in: directory).run(
+                    ["create", "ecr-pull", "--source", "ecr", "--region", "us-east-1", "--region", "eu-west-1", "-o", "dockerconfigjson"],
+                    environment: Self.environment(moto))
+            }
         }
-        await moto.stop()
         #expect(outcome.status == 0, "\(outcome.summary)")
         let config = try #require(try JSONSerialization.jsonObject(with: outcome.standardOutputData) as? [String: Any])
         let auths = try #require(config["auths"] as? [String: Any])

@@ -6,6 +6,7 @@ import KubeSandbox
 import KubernetesClient
 import Operations
 import RegcredCore
+import TestPeers
 import Testing
 
 @Suite("Controller end to end", .serialized)

@@ -6,6 +6,7 @@ import KubeSandbox
 import KubernetesClient
 import Operations
 import RegcredCore
+import TestPeers
 import Testing
 
 @Suite("Controller under faults", .serialized, .enabled(if: ControllerHarness.e2eKubeconfig == nil, "fault injection needs KubeSandbox"))

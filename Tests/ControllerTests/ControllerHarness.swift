@@ -9,6 +9,7 @@ import KubernetesClient
 import Logging
 import Operations
 import RegcredCore
+import TestPeers
 import Testing
 
 struct ControllerHarness {
@@ -50,13 +51,7 @@ struct ControllerHarness {
     /// Runs `body` with a harness and always cleans up.
     static func run(sandboxOptions: KubeSandbox.Options = KubeSandbox.Options(), _ body: (ControllerHarness) async throws -> Void) async throws {
         let harness = try await start(sandboxOptions: sandboxOptions)
-        do {
-            try await body(harness)
-        } catch {
-            await harness.stop()
-            throw error
-        }
-        await harness.stop()
+        try await withRunning { try await body(harness) } finally: { await harness.stop() }
     }
 
     func stop() async {
@@ -134,13 +129,9 @@ struct ControllerHarness {
         let controller = PullSecretController(
             client: controllerClient, controllerNamespace: controllerNamespace, catalog: ProfileCatalog(), metrics: ControllerMetrics(),
             identity: "test", selector: clusterPullSecretSelector, sources: Self.sourceContext, logger: logger)
-        do {
-            try await controller.running(workers: 2) { try await body(controller) }
-        } catch {
+        try await withRunning { try await controller.running(workers: 2) { try await body(controller) } } finally: {
             if ownClient { try? await controllerClient.shutdown() }
-            throw error
         }
-        if ownClient { try? await controllerClient.shutdown() }
     }
 
     /// Credential sources for test controllers: provider defaults that would leave the machine
@@ -166,17 +157,3 @@ struct ControllerHarness {
     }
 }
 
-/// Polls until `condition` holds, failing the test after `timeout`. Waiting for an eventually
-/// consistent system is not a timed assertion: the timeout is generous and only bounds a hang.
-func eventually(
-    _ what: String, timeout: Duration = .seconds(20), sourceLocation: SourceLocation = #_sourceLocation,
-    _ condition: () async throws -> Bool
-) async throws {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if (try? await condition()) == true { return }
-        try await Task.sleep(for: .milliseconds(50))
-    }
-    Issue.record("timed out waiting until \(what)", sourceLocation: sourceLocation)
-    throw CancellationError()
-}

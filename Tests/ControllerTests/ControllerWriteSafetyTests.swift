@@ -6,6 +6,7 @@ import Foundation
 import KubernetesClient
 import Operations
 import RegcredCore
+import TestPeers
 import Testing
 
 @Suite("Controller writes touch only regcred's fields", .serialized)

@@ -8,6 +8,7 @@ import KubernetesClient
 import Operations
 import RegcredCore
 import Synchronization
+import TestPeers
 import Testing
 
 @Suite("Hostile sources and lifecycles", .serialized)

@@ -8,6 +8,7 @@ import Logging
 import Operations
 import RegcredCore
 import ServiceLifecycle
+import TestPeers
 import Testing
 
 @Suite("Leader election end to end", .serialized)

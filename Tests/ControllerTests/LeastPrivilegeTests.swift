@@ -8,6 +8,7 @@ import Foundation
 import KubernetesClient
 import Operations
 import RegcredCore
+import TestPeers
 import Testing
 
 /// A service account with the controller's rules (ControllerPermissions), bound cluster-wide and
@@ -22,7 +23,8 @@ struct ControllerIdentity {
     static let roles = Resource(group: rbac, version: "v1", plural: "roles", kind: "Role", namespaced: true)
     static let roleBindings = Resource(group: rbac, version: "v1", plural: "rolebindings", kind: "RoleBinding", namespaced: true)
 
-    static func install(in cluster: ControllerHarness, secretNames: [String]) async throws -> ControllerIdentity {
+    /// `webhook`: with the rules of the webhook's self-managed certificate for these names.
+    static func install(in cluster: ControllerHarness, secretNames: [String], webhook: WebhookObjectNames? = nil) async throws -> ControllerIdentity {
         let namespace = cluster.controllerNamespace
         let name = "\(cluster.id)-controller"
         let account = "regcred"
@@ -47,14 +49,14 @@ struct ControllerIdentity {
                 .create(try UnstructuredObject(json: .object(body)))
         }
         try await create(clusterRoles, namespace: nil, [
-            "metadata": .object(["name": .string(name)]), "rules": rules(ControllerPermissions.clusterRules(secretNames: secretNames)),
+            "metadata": .object(["name": .string(name)]), "rules": rules(ControllerPermissions.clusterRules(secretNames: secretNames, webhook: webhook)),
         ])
         try await create(clusterRoleBindings, namespace: nil, [
             "metadata": .object(["name": .string(name)]), "subjects": subject,
             "roleRef": .object(["apiGroup": .string(rbac), "kind": "ClusterRole", "name": .string(name)]),
         ])
         try await create(roles, namespace: namespace, [
-            "metadata": .object(["name": .string(name), "namespace": .string(namespace)]), "rules": rules(ControllerPermissions.namespaceRules()),
+            "metadata": .object(["name": .string(name), "namespace": .string(namespace)]), "rules": rules(ControllerPermissions.namespaceRules(webhook: webhook)),
         ])
         try await create(roleBindings, namespace: namespace, [
             "metadata": .object(["name": .string(name), "namespace": .string(namespace)]), "subjects": subject,

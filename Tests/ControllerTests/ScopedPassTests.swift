@@ -7,6 +7,7 @@ import Foundation
 import KubernetesClient
 import Logging
 import RegcredCore
+import TestPeers
 import Testing
 
 @Suite("Passes over some namespaces", .serialized)

@@ -6,6 +6,7 @@ import KubernetesClient
 import Logging
 import Operations
 import RegcredCore
+import TestPeers
 import Testing
 
 @Suite("Status writes", .serialized)

@@ -8,6 +8,7 @@ import KubernetesClient
 import Logging
 import Operations
 import RegcredCore
+import TestPeers
 import Testing
 
 /// A provider whose tokens, expiry and failures the test sets; counts calls like a fake peer.

@@ -7,6 +7,7 @@ import KubernetesClient
 import Logging
 import Operations
 import RegcredCore
+import TestPeers
 import Testing
 
 /// Accepts one password; answers `unreachable` when told to.

@@ -16,7 +16,7 @@ enum ChainPeer {
         #"{"AccessKeyId":"\#(id)","SecretAccessKey":"secret-\#(id)","Token":"token-\#(id)","Expiration":"2030-01-01T00:00:00Z"}"#
     }
 
-    static func handle(_ request: StandInServer.Request) -> (Int, String) {
+    static func handle(_ request: StandInRequest) -> (Int, String) {
         switch (request.method, request.path) {
         case ("POST", let path) where path.hasPrefix("/sts"):
             guard request.header("authorization") == nil else { return (400, "AssumeRoleWithWebIdentity is unsigned") }
@@ -101,18 +101,18 @@ struct AWSCredentialChainTests {
 
     @Test("the first configured link answers, in the SDKs' order", arguments: rows)
     func precedence(row: Row) async throws {
-        try await StandInServer.with({ ChainPeer.handle($0) }) { peer in
-            let context = Self.context(row.environment, files: row.files, peer: peer.url)
-            let (credentials, _) = try await Self.chain(context, peer: peer.url).resolve()
+        try await ProviderStandIn.serving({ StandInReply(ChainPeer.handle($0)) }) { peer in
+            let context = Self.context(row.environment, files: row.files, peer: peer.baseURL)
+            let (credentials, _) = try await Self.chain(context, peer: peer.baseURL).resolve()
             #expect(credentials.accessKeyId == row.expected)
         }
     }
 
     @Test("temporary credentials carry their session token and expiry")
     func temporaryCredentials() async throws {
-        try await StandInServer.with({ ChainPeer.handle($0) }) { peer in
-            let context = Self.context(Self.webIdentity, files: Self.sharedFiles, peer: peer.url)
-            let (credentials, link) = try await Self.chain(context, peer: peer.url).resolve()
+        try await ProviderStandIn.serving({ StandInReply(ChainPeer.handle($0)) }) { peer in
+            let context = Self.context(Self.webIdentity, files: Self.sharedFiles, peer: peer.baseURL)
+            let (credentials, link) = try await Self.chain(context, peer: peer.baseURL).resolve()
             #expect(link == .webIdentity)
             #expect(credentials.sessionToken?.value == "web-session")
             #expect(credentials.expiration == RFC3339.parse("2030-01-01T00:00:00Z"))
@@ -165,11 +165,11 @@ struct AWSCredentialChainTests {
 
     @Test("a configured link that fails stops the chain and says which link and what to set", arguments: failures)
     func failure(row: Failure) async throws {
-        try await StandInServer.with({ ChainPeer.handle($0) }) { peer in
+        try await ProviderStandIn.serving({ StandInReply(ChainPeer.handle($0)) }) { peer in
             // Token files only: no shared credentials to fall back to.
-            let context = Self.context(row.environment, files: Self.sharedFiles.filter { $0.key.hasPrefix("/var/run/") }, peer: peer.url)
+            let context = Self.context(row.environment, files: Self.sharedFiles.filter { $0.key.hasPrefix("/var/run/") }, peer: peer.baseURL)
             do throws(CredentialSourceError) {
-                let (credentials, link) = try await Self.chain(context, peer: peer.url).resolve()
+                let (credentials, link) = try await Self.chain(context, peer: peer.baseURL).resolve()
                 Issue.record("expected a failure, got \(credentials.accessKeyId) from \(link)")
             } catch {
                 #expect(error.kind == row.kind, "\(error)")

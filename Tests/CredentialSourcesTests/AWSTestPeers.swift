@@ -1,6 +1,6 @@
-// Peers for the AWS tests, all on 127.0.0.1: moto's server (real ECR, STS and IAM APIs with request
-// authentication), botocore's SigV4 signer as the reference, and small HTTP stand-ins for the container
-// credentials endpoint and IMDSv2. Every peer is stopped by the test that started it.
+// Peers for the AWS tests, all on 127.0.0.1: moto's IAM set-up (the server is TestPeers.MotoServer) and
+// botocore's SigV4 signer as the reference; the container credentials endpoint, IMDSv2 and the ECR stand-in
+// are ProviderStandIns. Every peer is stopped by the test that started it.
 import AsyncHTTPClient
 import Foundation
 import Hummingbird
@@ -73,103 +73,7 @@ func runPython(script: String, arguments: [String], input: Data) throws -> Data 
     return output
 }
 
-// MARK: moto
-
-/// moto's server (`Support/moto_server.py`, the app behind `moto_server`) on a port the kernel chose.
-final class MotoServer: @unchecked Sendable {
-    let port: Int
-    let recording: String?
-    private let process: Process
-    private let stdin: Pipe
-
-    var endpoint: String { "http://127.0.0.1:\(port)" }
-
-    /// `authenticateAfter`: the number of AWS actions served without authentication (moto's
-    /// INITIAL_NO_AUTH_ACTION_COUNT); nil leaves authentication off. `record`: log every request to a file.
-    private init(authenticateAfter: Int?, record: Bool) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", TestSupport.script("moto_server.py")]
-        var environment = ProcessInfo.processInfo.environment
-        for name in environment.keys where name.hasPrefix("AWS_") { environment[name] = nil }
-        if let authenticateAfter { environment["INITIAL_NO_AUTH_ACTION_COUNT"] = String(authenticateAfter) }
-        var recording: String?
-        if record {
-            let path = FileManager.default.temporaryDirectory.appendingPathComponent("moto-\(UUID().uuidString).jsonl").path
-            environment["MOTO_ENABLE_RECORDING"] = "true"
-            environment["MOTO_RECORDER_FILEPATH"] = path
-            recording = path
-        }
-        process.environment = environment
-        let stdin = Pipe(), stdout = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        // The launcher prints the port once it is listening.
-        var line = Data()
-        while !line.contains(UInt8(ascii: "\n")) {
-            let chunk = stdout.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            line += chunk
-        }
-        guard let port = Int(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) else {
-            process.terminate()
-            throw PeerError(description: "moto did not start (is moto[server] installed? python3 -m pip install 'moto[server]')")
-        }
-        self.port = port
-        self.process = process
-        self.stdin = stdin
-        self.recording = recording
-    }
-
-    /// Closes moto's stdin (the launcher exits on EOF), then SIGTERM, then SIGKILL; waits without blocking a
-    /// concurrency thread.
-    func stop() async {
-        try? stdin.fileHandleForWriting.close()
-        for attempt in 0..<100 where process.isRunning {
-            if attempt == 40 { process.terminate() }
-            if attempt == 80 { kill(process.processIdentifier, SIGKILL) }
-            try? await Task.sleep(for: .milliseconds(50))
-        }
-        if let recording { try? FileManager.default.removeItem(atPath: recording) }
-    }
-
-    /// Starts moto, runs `body`, and stops moto whether `body` succeeded or not.
-    static func with<T>(
-        authenticateAfter: Int? = nil, record: Bool = false, _ body: (MotoServer) async throws -> T
-    ) async throws -> T {
-        // Starting waits for moto's first line: block a dispatch thread, not one of the few concurrency threads.
-        let started = await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(returning: Result { try MotoServer(authenticateAfter: authenticateAfter, record: record) })
-            }
-        }
-        let server = try started.get()
-        do {
-            let result = try await body(server)
-            await server.stop()
-            return result
-        } catch {
-            await server.stop()
-            throw error
-        }
-    }
-
-    /// The recorded requests as (X-Amz-Target or Action, region of the credential scope).
-    func recordedCalls() throws -> [(operation: String, region: String)] {
-        guard let recording, let text = try? String(contentsOfFile: recording, encoding: .utf8) else { return [] }
-        return try text.split(separator: "\n").compactMap { line in
-            guard let entry = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-                  let headers = entry["headers"] as? [String: String]
-            else { return nil }
-            let lowered = Dictionary(headers.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { first, _ in first })
-            let operation = lowered["x-amz-target"] ?? "?"
-            let scope = lowered["authorization"]?.split(separator: "/").dropFirst(2).first.map(String.init) ?? "?"
-            return (operation, scope)
-        }
-    }
-}
+// MARK: moto (the server itself is TestPeers.MotoServer)
 
 /// What `MotoIAM.setUp` creates: a user allowed ecr:GetAuthorizationToken and sts:AssumeRole, and the role
 /// `puller` that trusts the user with external id `ext-1234`.
@@ -225,63 +129,6 @@ enum MotoIAM {
 }
 
 // MARK: HTTP stand-ins
-
-/// A small HTTP server on 127.0.0.1 (port chosen by the kernel) that answers with `handle`.
-final class StandInServer: Sendable {
-    struct Request: Sendable {
-        var method: String
-        var path: String
-        var headers: [String: String]
-        var body: String
-
-        func header(_ name: String) -> String? { headers[name.lowercased()] }
-    }
-
-    private let server: LoopbackHTTPServer
-    var port: Int { server.port }
-    var url: String { server.baseURL }
-
-    private init(server: LoopbackHTTPServer) {
-        self.server = server
-    }
-
-    struct Responder: HTTPResponder {
-        typealias Context = BasicRequestContext
-        let handle: @Sendable (Request) async -> (Int, String)
-
-        func respond(to request: Hummingbird.Request, context: Context) async throws -> Response {
-            var headers: [String: String] = [:]
-            for field in request.headers { headers[field.name.canonicalName.lowercased()] = field.value }
-            let received = try await request.body.collect(upTo: 1 << 20)
-            let (status, body) = await handle(
-                Request(method: request.method.rawValue, path: request.uri.path, headers: headers, body: String(buffer: received)))
-            return Response(status: .init(code: status), body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
-        }
-    }
-
-    static func start(_ handle: @escaping @Sendable (Request) async -> (Int, String)) async throws -> StandInServer {
-        StandInServer(server: try await LoopbackHTTPServer.start("stand-in", responder: Responder(handle: handle)))
-    }
-
-    func stop() async {
-        await server.stop()
-    }
-
-    /// Starts a stand-in, runs `body`, and stops the stand-in whether `body` succeeded or not.
-    static func with<T>(
-        _ handle: @escaping @Sendable (Request) async -> (Int, String), _ body: (StandInServer) async throws -> T
-    ) async throws -> T {
-        let server = try await start(handle)
-        do {
-            let result = try await body(server)
-            await server.stop()
-            return result
-        } catch {
-            await server.stop()
-            throw error
-        }
-    }
-}
 
 /// A clock the test moves by hand.
 final class TestClock: Sendable {

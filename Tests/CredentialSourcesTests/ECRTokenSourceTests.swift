@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import Synchronization
+import TestPeers
 import Testing
 
 @testable import CredentialSources
@@ -27,11 +28,11 @@ final class ECRPeer: Sendable {
 
     static func password(_ region: String) -> String { "ecr-password-\(region)" }
 
-    func handle(_ request: StandInServer.Request) -> (Int, String) {
+    func handle(_ request: StandInRequest) -> (Int, String) {
         let authorization = request.header("authorization") ?? ""
         let scope = authorization.split(separator: "/").dropFirst(2).prefix(2).joined(separator: "/")
         calls.withLock {
-            $0.append(Call(path: request.path, target: request.header("x-amz-target"), scope: scope, body: request.body,
+            $0.append(Call(path: request.path, target: request.header("x-amz-target"), scope: scope, body: request.text,
                            securityToken: request.header("x-amz-security-token")))
         }
         let region = scope.split(separator: "/").first.map(String.init) ?? "?"
@@ -79,9 +80,9 @@ struct ECRTokenSourceTests {
     @Test("one GetAuthorizationToken per region, one credential per authorization datum, hosts from proxyEndpoint")
     func regions() async throws {
         let peer = ECRPeer()
-        try await StandInServer.with({ peer.handle($0) }) { server in
+        try await ProviderStandIn.serving({ StandInReply(peer.handle($0)) }) { server in
             let spec = ECRSourceSpec(regions: ["us-east-1", "eu-west-1", "cn-north-1"], registryIds: ["123456789012"])
-            let source = try CredentialSourceSpec(ecr: spec).makeSource(context: Self.context(peer: server.url))
+            let source = try CredentialSourceSpec(ecr: spec).makeSource(context: Self.context(peer: server.baseURL))
             guard case .credentials(let credentials) = try await source.fetch() else { Issue.record("expected credentials"); return }
             #expect(credentials.map { $0.registries ?? [] } == [
                 ["123456789012.dkr.ecr.cn-north-1.amazonaws.com"], ["123456789012.dkr.ecr.eu-west-1.amazonaws.com"],
@@ -101,8 +102,8 @@ struct ECRTokenSourceTests {
     @Test("ECR Public: service ecr-public in us-east-1, SpencerFrontendService target, host public.ecr.aws")
     func publicRegistry() async throws {
         let peer = ECRPeer()
-        try await StandInServer.with({ peer.handle($0) }) { server in
-            let source = ECRTokenSource(spec: ECRSourceSpec(public: true), context: Self.context(peer: server.url))
+        try await ProviderStandIn.serving({ StandInReply(peer.handle($0)) }) { server in
+            let source = ECRTokenSource(spec: ECRSourceSpec(public: true), context: Self.context(peer: server.baseURL))
             let material = try await source.fetch()
             #expect(material == .credentials([
                 Credential(username: "AWS", password: Redacted("public-password"), expiresAt: Date(timeIntervalSince1970: 1_893_456_000),
@@ -122,8 +123,8 @@ struct ECRTokenSourceTests {
         ]
         for (status, body, kind) in cases {
             let peer = ECRPeer(failing: ["eu-west-1": (status, body)])
-            try await StandInServer.with({ peer.handle($0) }) { server in
-                let source = ECRTokenSource(spec: ECRSourceSpec(regions: ["us-east-1", "eu-west-1"]), context: Self.context(peer: server.url))
+            try await ProviderStandIn.serving({ StandInReply(peer.handle($0)) }) { server in
+                let source = ECRTokenSource(spec: ECRSourceSpec(regions: ["us-east-1", "eu-west-1"]), context: Self.context(peer: server.baseURL))
                 do throws(CredentialSourceError) {
                     let material = try await source.fetch()
                     Issue.record("expected a failure, got \(material.ownRegistries)")
@@ -140,9 +141,9 @@ struct ECRTokenSourceTests {
     func assumedRoleIsCached() async throws {
         let peer = ECRPeer()
         let clock = TestClock(RFC3339.parse("2030-01-01T00:00:00Z")!)
-        try await StandInServer.with({ peer.handle($0) }) { server in
+        try await ProviderStandIn.serving({ StandInReply(peer.handle($0)) }) { server in
             let spec = ECRSourceSpec(regions: ["eu-west-1"], roleArn: "arn:aws:iam::123456789012:role/puller", externalId: "ext-9")
-            let source = ECRTokenSource(spec: spec, context: Self.context(peer: server.url, clock: clock))
+            let source = ECRTokenSource(spec: spec, context: Self.context(peer: server.baseURL, clock: clock))
             _ = try await source.fetch()
             _ = try await source.fetch()
             #expect(peer.count(path: "/sts/") == 1)
@@ -161,11 +162,11 @@ struct ECRTokenSourceTests {
     @Test("credentialsSecretRef replaces the chain; a missing secret or key is .secretMissing and names the secret")
     func secretCredentials() async throws {
         let peer = ECRPeer()
-        try await StandInServer.with({ peer.handle($0) }) { server in
+        try await ProviderStandIn.serving({ StandInReply(peer.handle($0)) }) { server in
             let secrets = ["aws": ["AWS_ACCESS_KEY_ID": Data("AKIASECRET".utf8), "AWS_SECRET_ACCESS_KEY": Data("from-secret\n".utf8),
                                    "AWS_SESSION_TOKEN": Data("secret-session".utf8)],
                            "half": ["AWS_ACCESS_KEY_ID": Data("AKIAHALF".utf8)]]
-            let context = Self.context(peer: server.url, secrets: secrets)
+            let context = Self.context(peer: server.baseURL, secrets: secrets)
             _ = try await ECRTokenSource(spec: ECRSourceSpec(regions: ["us-east-1"], credentialsSecretRef: .init(name: "aws")), context: context).fetch()
             #expect(peer.calls.withLock { $0.last?.securityToken } == "secret-session")
             for name in ["missing", "half"] {

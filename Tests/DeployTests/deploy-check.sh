@@ -16,6 +16,12 @@
 #   impersonate/deletecollection, and exactly the permissions of the table in
 #   manifest_checks.py (a new permission must be added there deliberately); every rule has a comment;
 # - the image the manifests deploy is the one scripts/image builds (scripts/image --print-reference);
+# - the pod admission webhook (deploy/regcred-webhook.yaml, chart webhook.enabled): the
+#   MutatingWebhookConfiguration fails open and fast, for pods CREATE only, never in kube-system,
+#   the release namespace or an opted-out namespace, reaches the container's webhook port through
+#   its Service; its RBAC (self-managed certificate) names the configuration and the Secret; with
+#   webhook.certManager.enabled, a Certificate, an Issuer, the inject-ca-from annotation and the
+#   mounted Secret instead, and no such RBAC;
 # - helm lint, and `helm template` over a matrix of values: the chart rendered as release
 #   "regcred" in regcred-system equals deploy/regcred.yaml and deploy/monitoring/ (but for Helm's
 #   own labels), and its values do what they say (managedSecretNames, replicas, leader election,
@@ -124,6 +130,15 @@ check "deploy/regcred.yaml: deploys the image scripts/image builds ($image_refer
 check "deploy/regcred.yaml: security context, probes, resources, ports and wiring" py workload deploy/regcred.yaml
 check "deploy/regcred.yaml: RBAC has no wildcards and exactly the expected permissions" py rbac deploy/regcred.yaml
 check "deploy/regcred.yaml: every RBAC rule has a comment saying what it is for" py rule-comments deploy/regcred.yaml
+webhook_names='{"configuration": "regcred", "secret": "regcred-webhook-tls"}'
+webhook_self_managed='{"mode": "self-managed", "namespace": "regcred-system", "service": "regcred-webhook", "configuration": "regcred", "secret": "regcred-webhook-tls"}'
+check "deploy/regcred-webhook.yaml: deploys the image scripts/image builds ($image_reference)" py image deploy/regcred-webhook.yaml "$image_reference"
+check "deploy/regcred-webhook.yaml: security context, probes, resources, ports and wiring" py workload deploy/regcred-webhook.yaml
+check "deploy/regcred-webhook.yaml: the webhook fails open and fast, pods CREATE only, exclusions, Service wiring, self-managed certificate" \
+    py webhook deploy/regcred-webhook.yaml "$webhook_self_managed"
+check "deploy/regcred-webhook.yaml: RBAC adds exactly the webhook configuration and certificate Secret, by name" \
+    py rbac deploy/regcred-webhook.yaml '["regcred-ghcr"]' regcred-system "$webhook_names"
+check "deploy/regcred-webhook.yaml: every RBAC rule has a comment saying what it is for" py rule-comments deploy/regcred-webhook.yaml
 check "deploy/monitoring: the three alerts, with severity, summary, description, runbook" \
     py alerts deploy/monitoring/regcred-monitoring.yaml
 promtool_checks "deploy/monitoring" deploy/monitoring/regcred-monitoring.yaml unit
@@ -202,6 +217,8 @@ if command -v helm >/dev/null 2>&1; then
         --set metrics.serviceMonitor.enabled=true,prometheusRule.enabled=true,managedSecretNames[0]=regcred-ghcr
     check "helm lint (one replica without leader election, custom image)" helm lint --strict charts/regcred \
         --set replicaCount=1,leaderElection.enabled=false,image.repository=registry.example.com/team/regcred,image.tag=1.2.3
+    check "helm lint (webhook, self-managed certificate)" helm lint --strict charts/regcred --set webhook.enabled=true
+    check "helm lint (webhook, cert-manager)" helm lint --strict charts/regcred --set webhook.enabled=true,webhook.certManager.enabled=true
 fi
 
 # render NAME RELEASE NAMESPACE OVERRIDES_JSON: renders the chart to $work/render-NAME.yaml.
@@ -237,6 +254,50 @@ if [[ -n $renderer ]]; then
             py same deploy/regcred.yaml "$f" Namespace
         check "render [default]: no ServiceMonitor or PrometheusRule unless enabled" \
             py expect "$f" '{"kinds": {"ServiceMonitor": 0, "PrometheusRule": 0}}'
+        check "render [default]: no webhook objects unless enabled" \
+            py expect "$f" '{"kinds": {"MutatingWebhookConfiguration": 0, "Certificate": 0, "Issuer": 0, "Service": 1}, "args_lacks": "--webhook-bind-address"}'
+    fi
+
+    if rendered webhook regcred regcred-system '{"webhook": {"enabled": true}}'; then
+        f="$work/render-webhook.yaml"
+        check "render [webhook]: equals deploy/regcred-webhook.yaml but for Helm's labels and the Namespace" \
+            py same deploy/regcred-webhook.yaml "$f" Namespace
+        check "render [webhook]: the webhook fails open and fast, pods CREATE only, exclusions, Service wiring, self-managed certificate" \
+            py webhook "$f" "$webhook_self_managed"
+        check "render [webhook]: RBAC adds exactly the webhook configuration and certificate Secret, by name" \
+            py rbac "$f" '["regcred-ghcr"]' regcred-system "$webhook_names"
+        check "render [webhook]: security context, probes, resources, ports and wiring" py workload "$f"
+    fi
+
+    if rendered webhook-cert-manager regcred regcred-system '{"webhook": {"enabled": true, "certManager": {"enabled": true}}}'; then
+        f="$work/render-webhook-cert-manager.yaml"
+        check "render [webhook-cert-manager]: Certificate, self-signed Issuer, inject-ca-from, the Secret mounted at --webhook-cert-dir" \
+            py webhook "$f" '{"mode": "cert-manager", "namespace": "regcred-system", "service": "regcred-webhook", "configuration": "regcred", "secret": "regcred-webhook-tls", "issuer": "regcred-webhook"}'
+        check "render [webhook-cert-manager]: no RBAC for the configuration or the Secret (cert-manager keeps them)" py rbac "$f"
+        check "render [webhook-cert-manager]: security context, probes, resources, ports and wiring" py workload "$f"
+    fi
+
+    if rendered webhook-issuer prod ops '{"webhook": {"enabled": true, "port": 10250, "optOutLabel": "example.com/regcred", "certManager": {"enabled": true, "issuerRef": {"name": "company-ca", "kind": "ClusterIssuer"}}}}'; then
+        f="$work/render-webhook-issuer.yaml"
+        check "render [webhook-issuer]: objects named after the release; an existing ClusterIssuer, no Issuer of ours; port 10250" py expect "$f" '{
+            "names": [["Service", "prod-regcred-webhook", "ops"], ["MutatingWebhookConfiguration", "prod-regcred", null],
+                      ["Certificate", "prod-regcred-webhook", "ops"]],
+            "kinds": {"Issuer": 0}, "args_has": ":10250"}'
+        check "render [webhook-issuer]: the Certificate uses the ClusterIssuer given" \
+            grep -q 'kind: ClusterIssuer' "$f"
+        check "render [webhook-issuer]: the namespaceSelector uses the opt-out label given and excludes ops" \
+            "$python" -c 'import sys, yaml
+docs = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d and d["kind"] == "MutatingWebhookConfiguration"]
+exprs = docs[0]["webhooks"][0]["namespaceSelector"]["matchExpressions"]
+assert {"key": "kubernetes.io/metadata.name", "operator": "NotIn", "values": ["kube-system", "ops"]} in exprs, exprs
+assert {"key": "example.com/regcred", "operator": "NotIn", "values": ["false"]} in exprs, exprs' "$f"
+        check "render [webhook-issuer]: security context, probes, resources, ports and wiring" py workload "$f"
+    fi
+    if rendered webhook-other-release prod ops '{"webhook": {"enabled": true}}'; then
+        check "render [webhook-other-release]: RBAC names the release's webhook configuration and Secret" \
+            py rbac "$work/render-webhook-other-release.yaml" '["regcred-ghcr"]' ops '{"configuration": "prod-regcred", "secret": "prod-regcred-webhook-tls"}'
+        check "render [webhook-other-release]: the webhook fails open and fast, pods CREATE only, exclusions, Service wiring" \
+            py webhook "$work/render-webhook-other-release.yaml" '{"mode": "self-managed", "namespace": "ops", "service": "prod-regcred-webhook", "configuration": "prod-regcred", "secret": "prod-regcred-webhook-tls"}'
     fi
 
     if rendered monitoring regcred regcred-system "{$monitoring_on}"; then
@@ -336,6 +397,12 @@ if [[ -n $renderer ]]; then
         render schema-typo regcred regcred-system '{"replicas": 3}'
     check_fails "schema refuses a port out of range" "metrics.port: Must be less than or equal to 65535" \
         render schema-port regcred regcred-system '{"metrics": {"port": 80800}}'
+    check_fails "schema refuses webhook.enabled of the wrong type" "webhook.enabled: Invalid type. Expected: boolean" \
+        render schema-webhook regcred regcred-system '{"webhook": {"enabled": "yes"}}'
+    check_fails "schema refuses a misspelt webhook value (certmanager for certManager)" "Additional property certmanager is not allowed" \
+        render schema-webhook-typo regcred regcred-system '{"webhook": {"certmanager": {"enabled": true}}}'
+    check_fails "schema refuses an issuerRef kind cert-manager does not have" "webhook.certManager.issuerRef.kind" \
+        render schema-issuer regcred regcred-system '{"webhook": {"enabled": true, "certManager": {"enabled": true, "issuerRef": {"name": "x", "kind": "Vault"}}}}'
     check_fails "schema refuses a wrong type given with --set, as helm install would" "replicaCount: Invalid type" \
         helm template regcred charts/regcred --namespace regcred-system --set replicaCount=two
 

@@ -22,11 +22,19 @@ CLUSTER_RULES = [
     ("", "secrets", "create"),
     ("", "secrets", "list watch patch delete", "MANAGED"),
     ("events.k8s.io", "events", "create"),
+    # Only with the webhook's self-managed certificate: its configuration's caBundle, by name.
+    ("admissionregistration.k8s.io", "mutatingwebhookconfigurations", "get list watch patch", "WEBHOOK_CONFIGURATION"),
 ]
 NAMESPACE_RULES = [
     ("", "secrets", "list watch"),
     ("coordination.k8s.io", "leases", "get create update"),
+    # Only with the webhook's self-managed certificate: its Secret, by name (created through the
+    # ClusterRole's create, followed through the list and watch above).
+    ("", "secrets", "get update", "WEBHOOK_SECRET"),
 ]
+# The names of the webhook's objects for release "regcred" (WebhookObjectNames in the source).
+WEBHOOK_NAMES = {"service": "regcred-webhook", "configuration": "regcred", "secret": "regcred-webhook-tls"}
+OPT_OUT_LABEL = "regcred.dev/inject"
 FORBIDDEN_VERBS = {"*", "escalate", "bind", "impersonate", "deletecollection"}
 
 
@@ -191,7 +199,10 @@ def cmd_workload(path):
                         return a.split("=", 1)[1]
                 return None
 
-            for flag, port_name in (("--metrics-bind-address", "metrics"), ("--health-probe-bind-address", "health")):
+            wired = [("--metrics-bind-address", "metrics"), ("--health-probe-bind-address", "health")]
+            if flag_value("--webhook-bind-address") is not None or "webhook" in ports:
+                wired.append(("--webhook-bind-address", "webhook"))
+            for flag, port_name in wired:
                 value = flag_value(flag)
                 if value is None:
                     problems.append(f"{where}: no {flag}")
@@ -286,14 +297,19 @@ def rule_tuples(rules):
     return out
 
 
-def expected_tuples(table, managed):
+def expected_tuples(table, managed, webhook=None):
     out = set()
     for row in table:
         group, resource, verbs = row[:3]
+        # rows marked WEBHOOK_* exist only with the self-managed webhook certificate, by name
+        names = None
+        if len(row) > 3 and row[3].startswith("WEBHOOK_"):
+            if not webhook:
+                continue
+            names = (webhook[row[3].split("_", 1)[1].lower()],)
         # rows marked MANAGED carry the managedSecretNames as resourceNames; "all" grants any
         # name (rbac.secretAccess=all); no names grant nothing (empty resourceNames = any name)
-        names = None
-        if len(row) > 3:
+        elif len(row) > 3:
             if managed == "all":
                 names = None
             elif not managed:
@@ -305,9 +321,11 @@ def expected_tuples(table, managed):
     return out
 
 
-def cmd_rbac(path, managed_json='["regcred-ghcr"]', release_ns=NAMESPACE):
-    """No wildcards or escalation verbs, and exactly the permissions in the tables above."""
+def cmd_rbac(path, managed_json='["regcred-ghcr"]', release_ns=NAMESPACE, webhook_json="null"):
+    """No wildcards or escalation verbs, and exactly the permissions in the tables above
+    (webhook_json: the webhook's object names when its certificate is self-managed, else null)."""
     managed = "all" if managed_json == "all" else json.loads(managed_json)
+    webhook = json.loads(webhook_json)
     docs = load(path)
     problems = []
     for d in docs:
@@ -332,7 +350,7 @@ def cmd_rbac(path, managed_json='["regcred-ghcr"]', release_ns=NAMESPACE):
         if len(roles) != 1:
             problems.append(f"{len(roles)} {kind}s, want 1")
             continue
-        got, want = rule_tuples(roles[0].get("rules") or []), expected_tuples(table, managed)
+        got, want = rule_tuples(roles[0].get("rules") or []), expected_tuples(table, managed, webhook)
         for extra in sorted(got - want, key=str):
             problems.append(f"{kind} grants {extra} which is not in the expected table")
         for missing in sorted(want - got, key=str):
@@ -355,6 +373,107 @@ def cmd_rbac(path, managed_json='["regcred-ghcr"]', release_ns=NAMESPACE):
                 problems.append(f"{b['kind']} {b['metadata']['name']}: subject {subject} is not among the manifests")
         if b["kind"] == "RoleBinding" and b["metadata"].get("namespace") != release_ns:
             problems.append(f"RoleBinding is in {b['metadata'].get('namespace')}, want {release_ns}")
+    problems_exit(problems)
+
+
+def cmd_webhook(path, expected_json):
+    """The webhook's objects: the MutatingWebhookConfiguration as the webhook issue asks for
+    (fail open, fast, pods CREATE only, never kube-system, the release namespace or an opted-out
+    namespace), its Service wired to the container's webhook port, and the certificate mode:
+    {"mode": "self-managed"|"cert-manager", "namespace", "service", "configuration", "secret",
+    "issuer" (cert-manager: the Issuer the chart creates, or null for an existing one)}."""
+    want = json.loads(expected_json)
+    docs = load(path)
+    problems = []
+    ns = want["namespace"]
+    configs = objects(docs, "MutatingWebhookConfiguration")
+    if [c["metadata"]["name"] for c in configs] != [want["configuration"]]:
+        problems_exit([f"MutatingWebhookConfigurations {[c['metadata']['name'] for c in configs]}, want [{want['configuration']}]"])
+    config = configs[0]
+    webhooks = config.get("webhooks") or []
+    if not webhooks:
+        problems.append("no webhooks")
+    for w in webhooks:
+        where = f"webhook {w.get('name')}"
+        for field, value in (("failurePolicy", "Ignore"), ("timeoutSeconds", 2), ("sideEffects", "None"),
+                             ("reinvocationPolicy", "IfNeeded"), ("matchPolicy", "Equivalent"),
+                             ("admissionReviewVersions", ["v1"])):
+            if w.get(field) != value:
+                problems.append(f"{where}: {field} = {w.get(field)!r}, want {value!r}")
+        rules = w.get("rules") or []
+        if [(r.get("apiGroups"), r.get("apiVersions"), r.get("operations"), r.get("resources")) for r in rules] != \
+                [([""], ["v1"], ["CREATE"], ["pods"])]:
+            problems.append(f"{where}: rules {rules}, want pods CREATE v1 only")
+        expressions = (w.get("namespaceSelector") or {}).get("matchExpressions") or []
+        excluded = [e for e in expressions if e.get("key") == "kubernetes.io/metadata.name" and e.get("operator") == "NotIn"]
+        if not excluded or not {"kube-system", ns} <= set(excluded[0].get("values") or []):
+            problems.append(f"{where}: namespaceSelector does not exclude kube-system and {ns} by kubernetes.io/metadata.name NotIn")
+        if not any(e.get("key") == OPT_OUT_LABEL and e.get("operator") == "NotIn" and e.get("values") == ["false"] for e in expressions):
+            problems.append(f"{where}: namespaceSelector does not honour the opt-out label {OPT_OUT_LABEL}=false")
+        service = (w.get("clientConfig") or {}).get("service") or {}
+        if (service.get("name"), service.get("namespace"), service.get("port"), service.get("path")) != \
+                (want["service"], ns, 443, "/mutate-pods"):
+            problems.append(f"{where}: clientConfig.service {service}, want {want['service']}.{ns}:443/mutate-pods")
+        if (w.get("clientConfig") or {}).get("caBundle"):
+            problems.append(f"{where}: a caBundle in the manifest (it is written by the controller or cert-manager, never by hand)")
+    services = [s_ for s_ in objects(docs, "Service") if s_["metadata"]["name"] == want["service"]]
+    deps = objects(docs, "Deployment")
+    if len(services) != 1 or services[0]["metadata"].get("namespace") != ns:
+        problems.append(f"no Service {ns}/{want['service']}")
+    elif deps:
+        container = deps[0]["spec"]["template"]["spec"]["containers"][0]
+        ports = {p.get("name"): p.get("containerPort") for p in container.get("ports") or []}
+        svc_ports = services[0]["spec"]["ports"]
+        if [(p.get("port"), p.get("targetPort")) for p in svc_ports] != [(443, "webhook")] or "webhook" not in ports:
+            problems.append(f"Service {want['service']}: ports {svc_ports}, want 443 -> the container port named webhook")
+    annotations = config["metadata"].get("annotations") or {}
+    if deps:
+        pod = deps[0]["spec"]["template"]["spec"]
+        args = pod["containers"][0].get("args") or []
+
+        def flag(name):
+            return args[args.index(name) + 1] if name in args and args.index(name) + 1 < len(args) else None
+
+        if want["mode"] == "self-managed":
+            for name, key in (("--webhook-service-name", "service"), ("--webhook-configuration-name", "configuration"),
+                              ("--webhook-secret-name", "secret")):
+                if flag(name) != want[key]:
+                    problems.append(f"args: {name} {flag(name)!r}, want {want[key]!r}")
+            if "--webhook-cert-dir" in args:
+                problems.append("args: --webhook-cert-dir with a self-managed certificate")
+            if annotations.get("cert-manager.io/inject-ca-from"):
+                problems.append("cert-manager annotation with a self-managed certificate")
+            for kind in ("Certificate", "Issuer"):
+                if objects(docs, kind):
+                    problems.append(f"a {kind} with a self-managed certificate")
+        else:
+            certs = [c for c in objects(docs, "Certificate") if c["metadata"]["name"] == want["service"]]
+            if annotations.get("cert-manager.io/inject-ca-from") != f"{ns}/{want['service']}":
+                problems.append(f"annotation cert-manager.io/inject-ca-from = {annotations.get('cert-manager.io/inject-ca-from')!r}, want {ns}/{want['service']}")
+            if len(certs) != 1:
+                problems.append(f"no Certificate {ns}/{want['service']}")
+            else:
+                spec = certs[0]["spec"]
+                svc = want["service"]
+                names = [svc, f"{svc}.{ns}", f"{svc}.{ns}.svc", f"{svc}.{ns}.svc.cluster.local"]
+                if spec.get("dnsNames") != names:
+                    problems.append(f"Certificate dnsNames {spec.get('dnsNames')}, want {names}")
+                if spec.get("secretName") != want["secret"]:
+                    problems.append(f"Certificate secretName {spec.get('secretName')}, want {want['secret']}")
+                issuer = spec.get("issuerRef") or {}
+                if want.get("issuer") and (issuer.get("name"), issuer.get("kind")) != (want["issuer"], "Issuer"):
+                    problems.append(f"Certificate issuerRef {issuer}, want the Issuer {want['issuer']}")
+                if want.get("issuer") and [i["metadata"]["name"] for i in objects(docs, "Issuer")] != [want["issuer"]]:
+                    problems.append(f"Issuers {[i['metadata']['name'] for i in objects(docs, 'Issuer')]}, want [{want['issuer']}]")
+            cert_dir = flag("--webhook-cert-dir")
+            mounts = {m["mountPath"]: m["name"] for m in pod["containers"][0].get("volumeMounts") or []}
+            volumes = {v["name"]: v for v in pod.get("volumes") or []}
+            mounted = volumes.get(mounts.get(cert_dir), {}).get("secret", {}).get("secretName")
+            if cert_dir is None or mounted != want["secret"]:
+                problems.append(f"--webhook-cert-dir {cert_dir!r} is not where the Secret {want['secret']} is mounted")
+            for name in ("--webhook-service-name", "--webhook-configuration-name", "--webhook-secret-name"):
+                if name in args:
+                    problems.append(f"args: {name} with cert-manager (nothing self-managed)")
     problems_exit(problems)
 
 
@@ -517,6 +636,7 @@ if __name__ == "__main__":
         "image": lambda: cmd_image(*args),
         "rbac": lambda: cmd_rbac(*args),
         "rule-comments": lambda: cmd_rule_comments(args),
+        "webhook": lambda: cmd_webhook(*args),
         "same": lambda: cmd_same(*args),
         "extract-rules": lambda: cmd_extract_rules(*args),
         "alerts": lambda: cmd_alerts(*args),

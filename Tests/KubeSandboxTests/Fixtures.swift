@@ -2,18 +2,13 @@
 import Foundation
 import KubeSandbox
 import RegcredCore
+import TestPeers
 
 /// Runs `body` against a fresh sandbox on a free port and always stops it afterwards.
 func withSandbox(_ options: KubeSandbox.Options = KubeSandbox.Options(),
                  _ body: (KubeSandbox, SandboxClient) async throws -> Void) async throws {
     let sandbox = try await KubeSandbox.start(options)
-    do {
-        try await body(sandbox, SandboxClient(sandbox))
-    } catch {
-        try await sandbox.stop()
-        throw error
-    }
-    try await sandbox.stop()
+    try await withRunning { try await body(sandbox, SandboxClient(sandbox)) } finally: { try await sandbox.stop() }
 }
 
 func json(_ text: String) -> JSONValue {

@@ -3,6 +3,7 @@
 import Foundation
 import Logging
 import RegcredCore
+import TestPeers
 import Testing
 @testable import KubernetesClient
 
@@ -27,12 +28,12 @@ import Testing
     }
 
     @Test func errorPathsNeverLogOrPrintTheToken() async throws {
-        RecordingLogHandler.records.withLock { $0 = [] }
-        let logger = RecordingLogHandler.logger(label: "test")
+        let logs = CapturedLogs()
+        let logger = logs.logger(label: "test")
         let client = try KubeClient(config: Self.closedPortConfig(), retryPolicy: RetryPolicy(maxAttempts: 2), clock: ManualClock().kubeClock, logger: logger)
         let error = await #expect(throws: KubeAPIError.self) { try await client.resource(Secret.self).get("pull") }
         try await client.shutdown()
-        let records = RecordingLogHandler.records.withLock { $0 }
+        let records = logs.all
         #expect(!records.isEmpty)
         for record in records { #expect(!record.contains(Self.secretToken)) }
         #expect(!"\(String(describing: error))".contains(Self.secretToken))

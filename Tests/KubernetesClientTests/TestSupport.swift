@@ -1,6 +1,5 @@
-// Test support: temporary folders, a manual clock, and a log handler that records messages.
+// Test support: temporary folders and a manual clock (logs are captured by TestPeers.CapturedLogs).
 import Foundation
-import Logging
 import Synchronization
 @testable import KubernetesClient
 
@@ -38,26 +37,5 @@ final class ManualClock: Sendable {
             now: { self.now },
             sleep: { duration in self.state.withLock { $0.sleeps.append(duration); $0.now += duration } },
             random: { self.state.withLock { $0.random } })
-    }
-}
-
-/// Records every log message with its metadata, to check that secrets never reach logs.
-final class RecordingLogHandler: LogHandler, @unchecked Sendable {
-    static let records = Mutex<[String]>([])
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .trace
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(event: LogEvent) {
-        let merged = metadata.merging(event.metadata ?? [:]) { $1 }
-        Self.records.withLock { $0.append("\(event.level) \(event.message) \(merged)") }
-    }
-
-    static func logger(label: String) -> Logger {
-        Logger(label: label) { _ in RecordingLogHandler() }
     }
 }

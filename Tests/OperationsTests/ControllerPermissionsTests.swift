@@ -7,9 +7,11 @@ import Testing
 
 @Suite("Controller permissions")
 struct ControllerPermissionsTests {
-    static let manifestPath = URL(fileURLWithPath: #filePath)
+    static let deployDirectory = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("deploy/regcred.yaml").path
+        .appendingPathComponent("deploy")
+    static let manifestPath = deployDirectory.appendingPathComponent("regcred.yaml").path
+    static let webhookManifestPath = deployDirectory.appendingPathComponent("regcred-webhook.yaml").path
 
     /// A rule as a comparable value: groups, resources, verbs and names, each sorted.
     struct Rule: Hashable, CustomStringConvertible {
@@ -27,8 +29,8 @@ struct ControllerPermissionsTests {
         }
     }
 
-    static func manifestRules(kind: String) throws -> Set<Rule> {
-        let documents = try JSONValue.documents(in: String(contentsOfFile: manifestPath, encoding: .utf8))
+    static func manifestRules(kind: String, path: String = manifestPath) throws -> Set<Rule> {
+        let documents = try JSONValue.documents(in: String(contentsOfFile: path, encoding: .utf8))
         let role = try #require(documents.first { $0["kind"]?.stringValue == kind })
         return Set((role["rules"]?.arrayValue ?? []).map(Rule.init))
     }
@@ -37,6 +39,24 @@ struct ControllerPermissionsTests {
     func plainManifestsAreDerived() throws {
         #expect(try Self.manifestRules(kind: "ClusterRole") == Set(ControllerPermissions.clusterRules(secretNames: ControllerPermissions.defaultSecretNames).map(Rule.init)))
         #expect(try Self.manifestRules(kind: "Role") == Set(ControllerPermissions.namespaceRules().map(Rule.init)))
+    }
+
+    @Test("deploy/regcred-webhook.yaml adds exactly what the webhook's self-managed certificate calls, both by name")
+    func webhookManifestsAreDerived() throws {
+        let names = WebhookObjectNames.standard
+        #expect(try Self.manifestRules(kind: "ClusterRole", path: Self.webhookManifestPath)
+            == Set(ControllerPermissions.clusterRules(secretNames: ControllerPermissions.defaultSecretNames, webhook: names).map(Rule.init)))
+        #expect(try Self.manifestRules(kind: "Role", path: Self.webhookManifestPath)
+            == Set(ControllerPermissions.namespaceRules(webhook: names).map(Rule.init)))
+        // What the webhook adds, as permissions (reasons aside): one rule each, by name.
+        let added = Set(ControllerPermissions.clusterRules(secretNames: ["x"], webhook: names).map(Rule.init))
+            .subtracting(ControllerPermissions.clusterRules(secretNames: ["x"]).map(Rule.init))
+        #expect(added.map(\.resources) == [["mutatingwebhookconfigurations"]])
+        #expect(added.allSatisfy { $0.resourceNames == [names.configuration] && $0.verbs == ["get", "list", "patch", "watch"] })
+        let namespaced = Set(ControllerPermissions.namespaceRules(webhook: names).map(Rule.init))
+            .subtracting(ControllerPermissions.namespaceRules().map(Rule.init))
+        #expect(namespaced.map(\.verbs) == [["get", "update"]])
+        #expect(namespaced.allSatisfy { $0.resources == ["secrets"] && $0.resourceNames == [names.secret] })
     }
 
     @Test("no rule reads secrets without names, unless every name is asked for")

@@ -4,6 +4,7 @@ import Foundation
 import Synchronization
 import KubeSandbox
 import KubernetesClient
+import TestPeers
 import Testing
 
 @testable import Operations
@@ -19,16 +20,13 @@ struct RotateCredentialsTests {
         let sandbox = try await KubeSandbox.start()
         let config = try KubeconfigLoader(environment: [:]).resolve(try Kubeconfig.parse(sandbox.kubeconfigYAML(), path: "sandbox"))
         let client = try KubeClient(config: config)
-        do {
+        try await withRunning {
             _ = try await client.resource(Namespace.self).create(Namespace(metadata: ObjectMeta(name: namespace)))
             try await body(client)
-        } catch {
+        } finally: {
             try? await client.shutdown()
             try? await sandbox.stop()
-            throw error
         }
-        try? await client.shutdown()
-        try? await sandbox.stop()
     }
 
     /// The old pull secret, a service account and a deployment naming it, and a running pod.

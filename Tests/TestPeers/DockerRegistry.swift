@@ -52,14 +52,7 @@ public struct DockerRegistry: Sendable {
         _ body: (DockerRegistry) async throws -> T
     ) async throws -> T {
         let registry = try await start(in: directory, authentication: authentication, tls: tls)
-        do {
-            let result = try await body(registry)
-            await registry.stop()
-            return result
-        } catch {
-            await registry.stop()
-            throw error
-        }
+        return try await TestPeers.withRunning { try await body(registry) } finally: { await registry.stop() }
     }
 
     /// What the registry has logged so far (for failure messages).

@@ -22,14 +22,15 @@ public final class LoopbackHTTPServer: Sendable {
         self.task = task
     }
 
-    /// Starts serving `responder` and returns once the port is bound.
+    /// Starts serving `responder` and returns once the port is bound. `port` 0 takes any free
+    /// one; a fixed one is for a peer that must be told the address before the server starts.
     public static func start<Responder: HTTPResponder>(_ name: String, responder: Responder,
-                                                       tls: TLSConfiguration? = nil) async throws -> LoopbackHTTPServer
+                                                       tls: TLSConfiguration? = nil, port: Int = 0) async throws -> LoopbackHTTPServer
     where Responder.Context: InitializableFromSource<ApplicationRequestContextSource> {
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         var logger = Logger(label: name)
         logger.logLevel = .critical
-        let configuration = ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0), serverName: nil)
+        let configuration = ApplicationConfiguration(address: .hostname("127.0.0.1", port: port), serverName: nil)
         let onRunning: @Sendable (any Channel) async -> Void = { channel in continuation.yield(channel.localAddress?.port ?? 0) }
         let task: Task<Void, Never>
         if let tls {

@@ -147,12 +147,12 @@ public struct AWSCredentialChain: Sendable {
     /// The JSON both the container endpoint and IMDS answer: AccessKeyId, SecretAccessKey, Token, Expiration.
     static func temporaryCredentials(from response: ProviderResponse, link: Link) throws(CredentialSourceError) -> AWSCredentials {
         let json = try response.json(provider: "aws", expecting: "credentials document")
-        if let code = json["Code"] as? String, code != "Success" {
+        if let code = json["Code"]?.stringValue, code != "Success" {
             throw CredentialSourceError(.providerError, provider: "aws", "\(link.rawValue) answered Code \(code)")
         }
         guard let credentials = AWSCredentials.from(
-            accessKeyId: json["AccessKeyId"] as? String, secretAccessKey: json["SecretAccessKey"] as? String,
-            sessionToken: json["Token"] as? String, expiration: (json["Expiration"] as? String).flatMap(AWSTime.parse))
+            accessKeyId: json["AccessKeyId"]?.stringValue, secretAccessKey: json["SecretAccessKey"]?.stringValue,
+            sessionToken: json["Token"]?.stringValue, expiration: json["Expiration"]?.stringValue.flatMap(AWSTime.parse))
         else {
             throw CredentialSourceError(.providerError, provider: "aws", "\(link.rawValue) answered without AccessKeyId and SecretAccessKey")
         }
@@ -194,18 +194,18 @@ public struct AWSCredentialChain: Sendable {
 
     func fromInstanceMetadata() async throws(CredentialSourceError) -> AWSCredentials? {
         if isIMDSDisabled { return nil }
-        let endpoint = AWSEndpoints.trimmingSlash(value("AWS_EC2_METADATA_SERVICE_ENDPOINT") ?? Self.defaultIMDSEndpoint)
+        let endpoint = BaseURL(value("AWS_EC2_METADATA_SERVICE_ENDPOINT") ?? Self.defaultIMDSEndpoint)
         // Off EC2 nothing answers; do not hold the chain for the full provider timeout.
         var imdsContext = context
         imdsContext.timeout = min(context.timeout, .seconds(2))
         let tokenResponse = try await ProviderHTTP.send(
-            .PUT, endpoint + "/latest/api/token", headers: [("X-aws-ec2-metadata-token-ttl-seconds", "21600")], provider: "aws",
+            .PUT, endpoint.appending("latest/api/token"), headers: [("X-aws-ec2-metadata-token-ttl-seconds", "21600")], provider: "aws",
             context: imdsContext)
         guard tokenResponse.status == 200, !tokenResponse.body.isEmpty else {
             throw CredentialSourceError(.providerError, provider: "aws", "\(Link.instanceMetadata.rawValue): the token request answered HTTP \(tokenResponse.status)")
         }
         let tokenHeader = ("X-aws-ec2-metadata-token", String(decoding: tokenResponse.body, as: UTF8.self))
-        let base = endpoint + "/latest/meta-data/iam/security-credentials/"
+        let base = endpoint.appending("latest/meta-data/iam/security-credentials/")
         let roles = try await ProviderHTTP.send(.GET, base, headers: [tokenHeader], provider: "aws", context: imdsContext)
         if roles.status == 404 { return nil }
         guard roles.status == 200,

@@ -1,5 +1,6 @@
 // Which URL an AWS call goes to: the partition's DNS suffix from the region, then the SDKs' override order
 // (spec field, service-specific environment variable, global environment variable). Pure.
+import RegcredCore
 
 /// An AWS service regcred calls, with what the SDK conventions need to find its endpoint.
 public enum AWSService: String, Sendable, CaseIterable {
@@ -56,16 +57,12 @@ public enum AWSEndpoints {
     /// `AWS_ENDPOINT_URL`, then `https://<prefix>.<region>.<dnsSuffix>`. `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true`
     /// turns the environment overrides off, as in the SDKs.
     public static func url(for service: AWSService, region: String, override: String? = nil, environment: [String: String]) -> String {
-        if let override, !override.isEmpty { return trimmingSlash(override) }
+        if let override, !override.isEmpty { return BaseURL(override).text }
         if environment["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"]?.lowercased() != "true" {
             for name in [service.endpointVariable, "AWS_ENDPOINT_URL"] {
-                if let value = environment[name], !value.isEmpty { return trimmingSlash(value) }
+                if let value = environment[name], !value.isEmpty { return BaseURL(value).text }
             }
         }
         return "https://\(service.hostPrefix).\(region).\(dnsSuffix(region: region))"
-    }
-
-    static func trimmingSlash(_ url: String) -> String {
-        url.hasSuffix("/") ? String(url.dropLast()) : url
     }
 }

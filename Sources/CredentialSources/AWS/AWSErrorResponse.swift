@@ -1,6 +1,7 @@
 // What an AWS error answer says (JSON `__type`/`message`, or the Query protocol's XML `<Code>`/`<Message>`)
 // and which CredentialSourceError kind it is. Messages are AWS's own; they never echo keys or tokens.
 import Foundation
+import RegcredCore
 
 public struct AWSErrorResponse: Hashable, Sendable {
     public var status: Int
@@ -17,10 +18,10 @@ public struct AWSErrorResponse: Hashable, Sendable {
     /// Reads the error from a JSON 1.1 or an XML body; whatever it cannot read stays nil.
     public init(status: Int, body: Data) {
         self.status = status
-        if let json = try? JSONSerialization.jsonObject(with: body) as? [String: Any] {
-            let type = (json["__type"] as? String) ?? (json["code"] as? String) ?? (json["Code"] as? String)
+        if let json = try? JSONValue(parsing: body), json.objectValue != nil {
+            let type = json["__type"]?.stringValue ?? json["code"]?.stringValue ?? json["Code"]?.stringValue
             code = type.map(Self.bareCode)
-            message = (json["message"] as? String) ?? (json["Message"] as? String)
+            message = json["message"]?.stringValue ?? json["Message"]?.stringValue
         } else if let text = String(data: body, encoding: .utf8), text.contains("<") {
             code = XMLText.first("Code", in: text)
             message = XMLText.first("Message", in: text)

@@ -126,13 +126,13 @@ public struct ECRTokenSource: CredentialSource {
     static let rejectedHint = "check the access key, secret key and session token, and that they allow ecr:GetAuthorizationToken"
 
     func privateToken(region: String, credentials: AWSCredentials) async throws(CredentialSourceError) -> [Credential] {
-        var body: [String: Any] = [:]
-        if let ids = spec.registryIds, !ids.isEmpty { body["registryIds"] = ids }
+        var body: [String: JSONValue] = [:]
+        if let ids = spec.registryIds, !ids.isEmpty { body["registryIds"] = .array(ids.map(JSONValue.string)) }
         let endpoint = AWSEndpoints.url(for: .ecr, region: region, override: spec.endpoint, environment: context.environment)
         let json = try await call(
             endpoint: endpoint, region: region, service: .ecr, target: Self.privateTarget, body: body, credentials: credentials,
             action: "GetAuthorizationToken in \(region)")
-        guard let data = json["authorizationData"] as? [[String: Any]] else {
+        guard let data = json["authorizationData"]?.arrayValue, data.allSatisfy({ $0.objectValue != nil }) else {
             throw CredentialSourceError(.providerError, provider: "ecr", "GetAuthorizationToken in \(region) answered without authorizationData")
         }
         var tokens: [Credential] = []
@@ -148,7 +148,7 @@ public struct ECRTokenSource: CredentialSource {
         let json = try await call(
             endpoint: endpoint, region: region, service: .ecrPublic, target: Self.publicTarget, body: [:], credentials: credentials,
             action: "ECR Public GetAuthorizationToken")
-        guard let datum = json["authorizationData"] as? [String: Any] else {
+        guard let datum = json["authorizationData"], datum.objectValue != nil else {
             throw CredentialSourceError(.providerError, provider: "ecr", "ECR Public GetAuthorizationToken answered without authorizationData")
         }
         return [try Self.credential(from: datum, registry: AWSEndpoints.ecrPublicRegistry, region: region)]
@@ -156,13 +156,13 @@ public struct ECRTokenSource: CredentialSource {
 
     /// One signed AWS JSON 1.1 call; the answer's JSON object, or the AWS error mapped to a kind.
     func call(
-        endpoint: String, region: String, service: AWSService, target: String, body: [String: Any], credentials: AWSCredentials,
+        endpoint: String, region: String, service: AWSService, target: String, body: [String: JSONValue], credentials: AWSCredentials,
         action: String
-    ) async throws(CredentialSourceError) -> [String: Any] {
+    ) async throws(CredentialSourceError) -> JSONValue {
         guard let url = URL(string: endpoint + "/") else {
             throw CredentialSourceError(.misconfigured, provider: "ecr", "endpoint \(endpoint) is not a URL")
         }
-        let payload = (try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])) ?? Data("{}".utf8)
+        let payload = JSONValue.object(body).encoded()
         let request = SigV4Request(
             method: "POST", url: url, headers: [("Content-Type", "application/x-amz-json-1.1"), ("X-Amz-Target", target)], body: payload)
         let headers = SigV4Signer(credentials: credentials, region: region, service: service.signingName).signedHeaders(for: request, at: context.now())
@@ -175,8 +175,8 @@ public struct ECRTokenSource: CredentialSource {
 
     /// `authorizationToken` is base64 of `AWS:<password>`; `expiresAt` is epoch seconds (possibly fractional);
     /// the host comes from `proxyEndpoint` (private) or is `public.ecr.aws`.
-    static func credential(from datum: [String: Any], registry: String?, region: String) throws(CredentialSourceError) -> Credential {
-        guard let encoded = datum["authorizationToken"] as? String, let decoded = Data(base64Encoded: encoded),
+    static func credential(from datum: JSONValue, registry: String?, region: String) throws(CredentialSourceError) -> Credential {
+        guard let encoded = datum["authorizationToken"]?.stringValue, let decoded = Data(base64Encoded: encoded),
               let pair = String(data: decoded, encoding: .utf8), let colon = pair.firstIndex(of: ":")
         else {
             throw CredentialSourceError(.providerError, provider: "ecr", "GetAuthorizationToken in \(region) answered an authorizationToken that is not base64 user:password")
@@ -186,7 +186,7 @@ public struct ECRTokenSource: CredentialSource {
         guard !password.isEmpty else {
             throw CredentialSourceError(.providerError, provider: "ecr", "GetAuthorizationToken in \(region) answered an empty password")
         }
-        let host = registry ?? (datum["proxyEndpoint"] as? String).map(Self.host(ofEndpoint:))
+        let host = registry ?? datum["proxyEndpoint"]?.stringValue.map(Self.host(ofEndpoint:))
         guard let host, !host.isEmpty else {
             throw CredentialSourceError(.providerError, provider: "ecr", "GetAuthorizationToken in \(region) answered no proxyEndpoint")
         }
@@ -194,18 +194,19 @@ public struct ECRTokenSource: CredentialSource {
         return Credential(username: username.isEmpty ? "AWS" : username, password: Redacted(password), expiresAt: expiresAt, registries: [host])
     }
 
-    static func epochSeconds(_ value: Any?) -> Double? {
-        if let number = value as? Double { return number }
-        if let number = value as? Int { return Double(number) }
-        return (value as? NSNumber)?.doubleValue
+    static func epochSeconds(_ value: JSONValue?) -> Double? {
+        switch value {
+        case .integer(let number): Double(number)
+        case .double(let number): number
+        default: nil
+        }
     }
 
     /// `https://123456789012.dkr.ecr.eu-west-1.amazonaws.com` → `123456789012.dkr.ecr.eu-west-1.amazonaws.com`.
     static func host(ofEndpoint endpoint: String) -> String {
         var host = Substring(endpoint)
         if let scheme = host.range(of: "://") { host = host[scheme.upperBound...] }
-        while host.hasSuffix("/") { host = host.dropLast() }
-        return String(host)
+        return BaseURL(host).text
     }
 }
 

@@ -60,9 +60,8 @@ public struct ACRTokenSource: CredentialSource {
 
     // MARK: Entra ID
 
-    var authority: String {
-        let host = spec.authorityHost ?? context.environment["AZURE_AUTHORITY_HOST"].flatMap { $0.isEmpty ? nil : $0 } ?? Self.defaultAuthority
-        return host.hasSuffix("/") ? String(host.dropLast()) : host
+    var authority: BaseURL {
+        BaseURL(spec.authorityHost ?? context.environment["AZURE_AUTHORITY_HOST"].flatMap { $0.isEmpty ? nil : $0 } ?? Self.defaultAuthority)
     }
 
     func tokenFromClientSecret(_ ref: SecretKeyReference) async throws(CredentialSourceError) -> EntraToken {
@@ -114,36 +113,29 @@ public struct ACRTokenSource: CredentialSource {
     private func entraToken(tenant: String, form: [(String, String)], who: String, hiding: [String])
         async throws(CredentialSourceError) -> String
     {
-        let url = "\(authority)/\(ProviderHTTP.formEscape(tenant))/oauth2/v2.0/token"
-        let response = try await ProviderHTTP.send(
-            .POST, url, headers: [("Content-Type", "application/x-www-form-urlencoded"), ("Accept", "application/json")],
-            body: ProviderHTTP.formBody(form), provider: Self.provider, context: context)
-        guard response.status == 200 else {
-            throw ProviderFailure.error(
-                response, provider: Self.provider, action: "Entra token request for \(who) to \(url)",
-                hint: "check tenantId, clientId and the credential (an expired client secret, or a federated credential whose issuer/subject does not match)",
-                hiding: hiding)
-        }
-        return try TokenResponse(response, provider: Self.provider, expecting: "Entra token response").string("access_token")
+        let url = authority.appending("\(ProviderHTTP.formEscape(tenant))/oauth2/v2.0/token")
+        return try await ProviderHTTP.postForm(url, form, provider: Self.provider, context: context).tokenAnswer(
+            provider: Self.provider, action: "Entra token request for \(who) to \(url)",
+            hint: "check tenantId, clientId and the credential (an expired client secret, or a federated credential whose issuer/subject does not match)",
+            hiding: hiding, expecting: "Entra token response"
+        ).string("access_token")
     }
 
     func tokenFromManagedIdentity(_ managed: ManagedIdentitySpec) async throws(CredentialSourceError) -> EntraToken {
         // AZURE_POD_IDENTITY_AUTHORITY_HOST is how Azure's SDKs let IMDS be moved (aad-pod-identity, tests).
-        var base = managed.endpoint
-            ?? context.environment["AZURE_POD_IDENTITY_AUTHORITY_HOST"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? Self.defaultIMDS
-        if base.hasSuffix("/") { base.removeLast() }
-        var url = "\(base)/metadata/identity/oauth2/token?api-version=2018-02-01&resource=\(ProviderHTTP.formEscape(Self.resource))"
+        let base = BaseURL(
+            managed.endpoint
+                ?? context.environment["AZURE_POD_IDENTITY_AUTHORITY_HOST"].flatMap { $0.isEmpty ? nil : $0 }
+                ?? Self.defaultIMDS)
+        var url = base.appending("metadata/identity/oauth2/token?api-version=2018-02-01&resource=\(ProviderHTTP.formEscape(Self.resource))")
         let clientId = managed.clientId ?? spec.clientId
         if let clientId { url += "&client_id=\(ProviderHTTP.formEscape(clientId))" }
         let response = try await ProviderHTTP.send(.GET, url, headers: [("Metadata", "true")], provider: Self.provider, context: context)
         let identity = clientId.map { "managed identity \($0)" } ?? "the system-assigned managed identity"
-        guard response.status == 200 else {
-            throw ProviderFailure.error(
-                response, provider: Self.provider, action: "IMDS token request for \(identity) to \(base)",
-                hint: "is \(identity) assigned to the node (VM or scale set)?")
-        }
-        let token = try TokenResponse(response, provider: Self.provider, expecting: "IMDS token response").string("access_token")
+        let token = try response.tokenAnswer(
+            provider: Self.provider, action: "IMDS token request for \(identity) to \(base)",
+            hint: "is \(identity) assigned to the node (VM or scale set)?", expecting: "IMDS token response"
+        ).string("access_token")
         return EntraToken(accessToken: token, tenant: spec.tenantId ?? Self.tenant(of: token))
     }
 
@@ -159,21 +151,14 @@ public struct ACRTokenSource: CredentialSource {
     // MARK: ACR exchange
 
     func exchange(_ entra: EntraToken) async throws(CredentialSourceError) -> String {
-        var base = spec.endpoint ?? "https://\(spec.registry)"
-        if base.hasSuffix("/") { base.removeLast() }
-        let url = base + "/oauth2/exchange"
+        let url = BaseURL(spec.endpoint ?? "https://\(spec.registry)").appending("oauth2/exchange")
         var form = [("grant_type", "access_token"), ("service", spec.registry)]
         if let tenant = entra.tenant { form.append(("tenant", tenant)) }
         form.append(("access_token", entra.accessToken))
-        let response = try await ProviderHTTP.send(
-            .POST, url, headers: [("Content-Type", "application/x-www-form-urlencoded"), ("Accept", "application/json")],
-            body: ProviderHTTP.formBody(form), provider: Self.provider, context: context)
-        guard response.status == 200 else {
-            throw ProviderFailure.error(
-                response, provider: Self.provider, action: "ACR token exchange at \(url)",
-                hint: "is \(spec.registry) in the identity's tenant, and does the identity have the AcrPull role on it?",
-                hiding: [entra.accessToken])
-        }
-        return try TokenResponse(response, provider: Self.provider, expecting: "ACR exchange response").string("refresh_token")
+        return try await ProviderHTTP.postForm(url, form, provider: Self.provider, context: context).tokenAnswer(
+            provider: Self.provider, action: "ACR token exchange at \(url)",
+            hint: "is \(spec.registry) in the identity's tenant, and does the identity have the AcrPull role on it?",
+            hiding: [entra.accessToken], expecting: "ACR exchange response"
+        ).string("refresh_token")
     }
 }

@@ -64,17 +64,12 @@ public struct GCPTokenSource: CredentialSource {
         } catch {
             throw CredentialSourceError(.misconfigured, provider: Self.provider, "GCP key in \(origin): private_key \(error.description)")
         }
-        let response = try await ProviderHTTP.send(
-            .POST, endpoint, headers: [("Content-Type", "application/x-www-form-urlencoded"), ("Accept", "application/json")],
-            body: ProviderHTTP.formBody([("grant_type", Self.jwtBearerGrant), ("assertion", assertion)]),
-            provider: Self.provider, context: context)
-        guard response.status == 200 else {
-            throw ProviderFailure.error(
-                response, provider: Self.provider, action: "token request for \(key.clientEmail) to \(endpoint)",
-                hint: "check that the key in \(origin) is an active key of \(key.clientEmail) (gcloud iam service-accounts keys list)",
-                hiding: [assertion, key.privateKeyPEM])
-        }
-        let answer = try TokenResponse(response, provider: Self.provider, expecting: "token response from \(endpoint)")
+        let response = try await ProviderHTTP.postForm(
+            endpoint, [("grant_type", Self.jwtBearerGrant), ("assertion", assertion)], provider: Self.provider, context: context)
+        let answer = try response.tokenAnswer(
+            provider: Self.provider, action: "token request for \(key.clientEmail) to \(endpoint)",
+            hint: "check that the key in \(origin) is an active key of \(key.clientEmail) (gcloud iam service-accounts keys list)",
+            hiding: [assertion, key.privateKeyPEM], expecting: "token response from \(endpoint)")
         return (try answer.string("access_token"), answer.expiry(after: now))
     }
 
@@ -82,23 +77,20 @@ public struct GCPTokenSource: CredentialSource {
 
     /// `http://<host>` from `spec.metadataHost`, `GCE_METADATA_HOST`, or the GKE/GCE default;
     /// a value with a scheme is used as it is.
-    var metadataBase: String {
+    var metadataBase: BaseURL {
         let host = spec.metadataHost ?? context.environment["GCE_METADATA_HOST"].flatMap { $0.isEmpty ? nil : $0 } ?? Self.defaultMetadataHost
-        let base = host.contains("://") ? host : "http://\(host)"
-        return base.hasSuffix("/") ? String(base.dropLast()) : base
+        return BaseURL(host.contains("://") ? host : "http://\(host)")
     }
 
     func tokenFromMetadataServer() async throws(CredentialSourceError) -> (String, Date?) {
-        let url = metadataBase + "/computeMetadata/v1/instance/service-accounts/default/token"
+        let url = metadataBase.appending("computeMetadata/v1/instance/service-accounts/default/token")
         let now = context.now()
         let response = try await ProviderHTTP.send(
             .GET, url, headers: [("Metadata-Flavor", "Google")], provider: Self.provider, context: context)
-        guard response.status == 200 else {
-            throw ProviderFailure.error(
-                response, provider: Self.provider, action: "metadata server token request to \(url)",
-                hint: "is workload identity enabled on the node pool, and is \(context.settings.workload) bound to a Google service account (iam.gke.io/gcp-service-account)?")
-        }
-        let answer = try TokenResponse(response, provider: Self.provider, expecting: "token response from the metadata server")
+        let answer = try response.tokenAnswer(
+            provider: Self.provider, action: "metadata server token request to \(url)",
+            hint: "is workload identity enabled on the node pool, and is \(context.settings.workload) bound to a Google service account (iam.gke.io/gcp-service-account)?",
+            expecting: "token response from the metadata server")
         return (try answer.string("access_token"), answer.expiry(after: now))
     }
 }

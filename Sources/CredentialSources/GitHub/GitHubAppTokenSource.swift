@@ -26,10 +26,7 @@ public struct GitHubAppTokenSource: CredentialSource {
 
     var registry: String { spec.registry ?? Self.defaultRegistry }
 
-    var apiBase: String {
-        let base = spec.apiURL ?? Self.defaultAPI
-        return base.hasSuffix("/") ? String(base.dropLast()) : base
-    }
+    var apiBase: BaseURL { BaseURL(spec.apiURL ?? Self.defaultAPI) }
 
     public var summary: String { "githubApp \(spec.appId) installation \(spec.installationId) for \(registry)" }
 
@@ -50,7 +47,7 @@ public struct GitHubAppTokenSource: CredentialSource {
         } catch {
             throw CredentialSourceError(.misconfigured, provider: Self.provider, "GitHub App key in \(origin) \(error.description)")
         }
-        let url = "\(apiBase)/app/installations/\(spec.installationId)/access_tokens"
+        let url = apiBase.appending("app/installations/\(spec.installationId)/access_tokens")
         let response = try await ProviderHTTP.send(
             .POST, url,
             headers: [
@@ -58,15 +55,13 @@ public struct GitHubAppTokenSource: CredentialSource {
                 ("X-GitHub-Api-Version", Self.apiVersion), ("User-Agent", "regcred"),
             ],
             provider: Self.provider, context: context)
-        guard response.status == 201 || response.status == 200 else {
-            let hint =
-                response.status == 404
-                ? "is app \(spec.appId) installed on the organisation or account, and is installationId \(spec.installationId) its installation?"
-                : "is appId \(spec.appId) right, and is the key in \(origin) one of the app's current private keys?"
-            throw ProviderFailure.error(
-                response, provider: Self.provider, action: "installation token request to \(url)", hint: hint, hiding: [jwt, pem])
-        }
-        let answer = try TokenResponse(response, provider: Self.provider, expecting: "installation token response")
+        let hint =
+            response.status == 404
+            ? "is app \(spec.appId) installed on the organisation or account, and is installationId \(spec.installationId) its installation?"
+            : "is appId \(spec.appId) right, and is the key in \(origin) one of the app's current private keys?"
+        let answer = try response.tokenAnswer(
+            accepting: [200, 201], provider: Self.provider, action: "installation token request to \(url)", hint: hint,
+            hiding: [jwt, pem], expecting: "installation token response")
         let token = try answer.string("token")
         let expiresAt = answer.json["expires_at"]?.stringValue.flatMap(RFC3339.parse)
         return .credentials([Credential(username: Self.username, password: Redacted(token), expiresAt: expiresAt, registries: [registry])])

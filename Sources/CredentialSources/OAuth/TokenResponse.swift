@@ -10,10 +10,7 @@ struct TokenResponse {
 
     /// The JSON object of a success answer, or `.providerError` naming `what` was expected.
     init(_ response: ProviderResponse, provider: String, expecting what: String) throws(CredentialSourceError) {
-        guard let json = try? JSONValue(parsing: response.body), json.objectValue != nil else {
-            throw CredentialSourceError(.providerError, provider: provider, "answered HTTP \(response.status) without a JSON \(what)")
-        }
-        self.json = json
+        self.json = try response.json(provider: provider, expecting: what)
         self.provider = provider
         self.what = what
     }

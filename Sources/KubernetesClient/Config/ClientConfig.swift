@@ -1,6 +1,7 @@
 // ClientConfig: everything needed to talk to one API server (URL, trust, credentials, default
 // namespace, rate limits, timeouts), however it was found: kubeconfig or in-cluster.
 import Foundation
+import RegcredCore
 
 public struct ClientConfig: Sendable, Equatable {
     /// `https://host:port`, without a trailing slash.
@@ -29,7 +30,7 @@ public struct ClientConfig: Sendable, Equatable {
                 tlsServerName: String? = nil, credentials: ClientCredentials = .none, namespace: String = "default",
                 qps: Double = 5, burst: Int = 10, requestTimeout: Duration = .seconds(30),
                 userAgent: String = "regcred", origin: String = "") {
-        self.server = server.hasSuffix("/") ? String(server.dropLast()) : server
+        self.server = BaseURL(server).text
         self.certificateAuthorityPEM = certificateAuthorityPEM
         self.insecureSkipTLSVerify = insecureSkipTLSVerify
         self.tlsServerName = tlsServerName

@@ -31,9 +31,9 @@ public actor Informer<Object: KubernetesObject, Cached: CacheableObject> {
     public private(set) var store = InformerStore<Cached>()
     /// True once the first list has been stored and handlers told.
     public private(set) var hasSynced = false
-    /// Lists and watches opened so far (for tests and metrics).
-    public private(set) var listCount = 0
-    public private(set) var watchCount = 0
+    /// Lists and watches opened so far. Not public: only tests read them (`@testable`).
+    private(set) var listCount = 0
+    private(set) var watchCount = 0
 
     /// An informer that keeps `transform(object)` of each object.
     public init(_ client: ResourceClient<Object>, labelSelector: LabelQuery? = nil, fieldSelector: FieldSelector? = nil,

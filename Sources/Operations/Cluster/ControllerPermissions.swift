@@ -31,9 +31,11 @@ public enum ControllerPermissions {
 
     /// Cluster-wide rules. `secretNames` nil grants the secret verbs for any name (the opt-in
     /// `rbac.secretAccess: all`); otherwise only for those names.
-    public static func clusterRules(secretNames: [String]?) -> [RBACRule] {
+    /// `webhook` (the pod admission webhook is on, with self-managed TLS) adds its configuration's
+    /// rule, by name.
+    public static func clusterRules(secretNames: [String]?, webhook: WebhookObjectNames? = nil) -> [RBACRule] {
         let names = secretNames.map { Array(Set($0)).sorted() }
-        let rules: [RBACRule] = [
+        var rules: [RBACRule] = [
             RBACRule(
                 apiGroups: ["regcred.dev"], resources: ["clusterpullsecrets"], verbs: ["list", "watch", "update"],
                 reason: "the ClusterPullSecret informer (list, watch) and adding or removing regcred's finalizer (update)"),
@@ -48,7 +50,9 @@ public enum ControllerPermissions {
                 reason: "the service account informer, imagePullSecrets entries added and removed by merge patch, and a fresh read after a conflict (get)"),
             RBACRule(
                 apiGroups: [""], resources: ["secrets"], verbs: ["create"],
-                reason: "creating the pull secret in each selected namespace; RBAC cannot narrow create by name (the name is not known at authorization time), and create reveals nothing"),
+                reason: "creating the pull secret in each selected namespace"
+                    + (webhook == nil ? "" : " and, on first start, the webhook certificate Secret in the controller's namespace")
+                    + "; RBAC cannot narrow create by name (the name is not known at authorization time), and create reveals nothing"),
             RBACRule(
                 apiGroups: [""], resources: ["secrets"], verbs: ["list", "watch", "patch", "delete"], resourceNames: names,
                 reason: names == nil
@@ -58,6 +62,12 @@ public enum ControllerPermissions {
                 apiGroups: ["events.k8s.io"], resources: ["events"], verbs: ["create"],
                 reason: "events about ClusterPullSecrets (they land in the default namespace: cluster-scoped objects)"),
         ]
+        if let webhook {
+            rules.append(RBACRule(
+                apiGroups: ["admissionregistration.k8s.io"], resources: ["mutatingwebhookconfigurations"], verbs: ["get", "list", "watch", "patch"],
+                resourceNames: [webhook.configuration],
+                reason: "the webhook's caBundle: its configuration followed by name (list+watch with field selector metadata.name), caBundle written by JSON patch (no other field), a fresh read after a conflict (get)"))
+        }
         // An empty resourceNames list means every name to RBAC: with no names, grant nothing.
         return rules.filter { $0.resourceNames?.isEmpty != true }
     }
@@ -78,9 +88,11 @@ public enum ControllerPermissions {
         return found
     }
 
-    /// Rules in the controller's own namespace.
-    public static func namespaceRules() -> [RBACRule] {
-        [
+    /// Rules in the controller's own namespace. `webhook` adds the certificate Secret's rule, by
+    /// name; creating it is covered by the cluster-wide create (RBAC cannot narrow create by name),
+    /// and following it by this namespace's list and watch.
+    public static func namespaceRules(webhook: WebhookObjectNames? = nil) -> [RBACRule] {
+        var rules = [
             RBACRule(
                 apiGroups: [""], resources: ["secrets"], verbs: ["list", "watch"],
                 reason: "the source secrets ClusterPullSecrets name (spec.source.*.secretRef): they live in this namespace, which holds only what is put there for regcred"),
@@ -88,6 +100,12 @@ public enum ControllerPermissions {
                 apiGroups: ["coordination.k8s.io"], resources: ["leases"], verbs: ["get", "create", "update"],
                 reason: "leader election: the Lease is created, renewed and released by the leader and read by the others"),
         ]
+        if let webhook {
+            rules.append(RBACRule(
+                apiGroups: [""], resources: ["secrets"], verbs: ["get", "update"], resourceNames: [webhook.secret],
+                reason: "the webhook's CA and serving certificate: renewals and CA rolls by conditional update (resourceVersion), a fresh read after a conflict (get)"))
+        }
+        return rules
     }
 
     /// The names `resources` (ClusterPullSecrets) need granted: every name each may have secrets under.
@@ -102,7 +120,7 @@ public enum ControllerPermissions {
     }
 
     /// The ClusterRole and the Role (with their bindings) as YAML, every rule commented with why.
-    public static func manifest(secretNames: [String]?, namespace: String, serviceAccount: String) -> String {
+    public static func manifest(secretNames: [String]?, namespace: String, serviceAccount: String, webhook: WebhookObjectNames? = nil) -> String {
         var lines = [
             "# RBAC for regcred controller, rendered by `regcred rbac`. Secrets: " + (secretNames.map { "only \($0.sorted().joined(separator: ", "))" } ?? "ANY name"),
             "apiVersion: rbac.authorization.k8s.io/v1",
@@ -112,7 +130,7 @@ public enum ControllerPermissions {
             "  labels: {app.kubernetes.io/name: regcred, app.kubernetes.io/component: controller}",
             "rules:",
         ]
-        lines += clusterRules(secretNames: secretNames).flatMap(yaml)
+        lines += clusterRules(secretNames: secretNames, webhook: webhook).flatMap(yaml)
         lines += [
             "---",
             "apiVersion: rbac.authorization.k8s.io/v1",
@@ -132,7 +150,7 @@ public enum ControllerPermissions {
             "  labels: {app.kubernetes.io/name: regcred, app.kubernetes.io/component: controller}",
             "rules:",
         ]
-        lines += namespaceRules().flatMap(yaml)
+        lines += namespaceRules(webhook: webhook).flatMap(yaml)
         lines += [
             "---",
             "apiVersion: rbac.authorization.k8s.io/v1",

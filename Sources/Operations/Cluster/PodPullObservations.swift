@@ -22,13 +22,16 @@ public enum PodPullObservations {
             let (listed, others) = try await pullSecrets(
                 client: client, namespace: namespace, names: podList + (account.imagePullSecrets ?? []))
             let owner = pod.metadata.ownerReferences.first { $0.controller == true } ?? pod.metadata.ownerReferences.first
-            return PullDiagnosisInput(
+            var input = PullDiagnosisInput(
                 subject: .pod(name: name), namespace: namespace, containers: containers(of: pod),
                 podPullSecrets: podList, serviceAccount: account, secrets: listed, otherPullSecrets: others,
                 owner: owner.map {
                     PullDiagnosisInput.PodOwner(kind: $0.kind, name: $0.name, podTemplateHash: pod.metadata.labels["pod-template-hash"])
                 },
                 now: now)
+            // What regcred's pod webhook did, or would have done, for this pod.
+            input.injectionOffers = await ClusterPullSecretOffers.read(client: client, namespace: namespace)
+            return input
         case .images(let images, let accountName):
             let account = try await serviceAccount(client: client, namespace: namespace, name: accountName)
             let (listed, others) = try await pullSecrets(client: client, namespace: namespace, names: account.imagePullSecrets ?? [])
@@ -71,6 +74,13 @@ public enum PodPullObservations {
         }
     }
 
+    /// A secret as the kubelet reads it, and which ClusterPullSecret owns it when regcred manages it.
+    static func observedSecret(_ secret: Secret, keepingData: Bool = true) -> ObservedPullSecret {
+        let labels = secret.metadata.labels
+        let owner = labels[ManagedObjectMarkers.managedByLabel] == ManagedObjectMarkers.managedByValue ? labels[ManagedObjectMarkers.ownerLabel] : nil
+        return ObservedPullSecret(type: secret.type, data: keepingData ? secret.data : secret.data.mapValues { _ in Data() }, regcredOwner: owner)
+    }
+
     /// The named secrets, and the namespace's other pull secrets. One list request serves
     /// any number of names; without permission to list, each name is read on its own.
     private static func pullSecrets(
@@ -83,7 +93,7 @@ public enum PodPullObservations {
         do {
             for secret in try await secrets.listAll().items {
                 guard let name = secret.metadata.name else { continue }
-                let observed = ObservedPullSecret(type: secret.type, data: secret.data)
+                let observed = observedSecret(secret)
                 if wanted.contains(name) {
                     listed[name] = observed
                 } else if DockerConfigFormat(secretType: secret.type ?? "Opaque") != nil {
@@ -95,7 +105,7 @@ public enum PodPullObservations {
             for name in wanted {
                 do {
                     let secret = try await secrets.get(name)
-                    listed[name] = ObservedPullSecret(type: secret.type, data: secret.data)
+                    listed[name] = observedSecret(secret)
                 } catch let error as KubeAPIError where error.reason == .notFound {
                     continue
                 }

@@ -17,10 +17,15 @@ public enum InputSource: Sendable, Equatable, CustomStringConvertible {
     }
 
     public func readText() throws(InputError) -> String {
-        let data: Data
+        guard let text = String(data: try readData(), encoding: .utf8) else { throw .notText(description) }
+        return text
+    }
+
+    /// The bytes as they are (key files, which a source checks itself).
+    public func readData() throws(InputError) -> Data {
         switch self {
         case .standardInput:
-            data = FileHandle.standardInput.readDataToEndOfFile()
+            return FileHandle.standardInput.readDataToEndOfFile()
         case .file(let path):
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
@@ -28,10 +33,8 @@ public enum InputSource: Sendable, Equatable, CustomStringConvertible {
             }
             guard !isDirectory.boolValue else { throw .isDirectory(path) }
             guard let contents = FileManager.default.contents(atPath: path) else { throw .unreadable(path) }
-            data = contents
+            return contents
         }
-        guard let text = String(data: data, encoding: .utf8) else { throw .notText(description) }
-        return text
     }
 }
 

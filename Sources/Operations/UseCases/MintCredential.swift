@@ -17,6 +17,16 @@ public enum MintCredential {
             throw TokenSourceFailure(error: error)
         }
     }
+
+    /// Local key files handed to a source as the controller hands it Secrets: `files[name]` is
+    /// the Secret `name`'s one key and the file holding its value. A file that cannot be read is a
+    /// Secret that does not exist, which the source reports in its own words.
+    public static func localSecrets(_ files: [String: (key: String, path: String)]) -> SourceSecrets {
+        { name in
+            guard let file = files[name], let data = try? InputSource.file(file.path).readData() else { return nil }
+            return [file.key: data]
+        }
+    }
 }
 
 /// A provider's error with the exit code scripts can rely on.

@@ -7,76 +7,6 @@ import Foundation
 import KubernetesClient
 import RegcredCore
 
-/// A workload whose pod template names pull secrets.
-public struct WorkloadReference: Hashable, Sendable, CustomStringConvertible {
-    public enum Kind: String, Sendable, CaseIterable {
-        case deployment, statefulset, daemonset, cronjob
-    }
-    public var kind: Kind
-    public var name: String
-
-    public init(kind: Kind, name: String) {
-        self.kind = kind
-        self.name = name
-    }
-
-    /// `deployment/web`, `deploy/web`, `sts/db`, `ds/agent`, `cronjob/report`.
-    public init(parsing text: String) throws {
-        let parts = text.split(separator: "/", maxSplits: 1).map(String.init)
-        let aliases: [String: Kind] = [
-            "deployment": .deployment, "deployments": .deployment, "deploy": .deployment, "statefulset": .statefulset,
-            "statefulsets": .statefulset, "sts": .statefulset, "daemonset": .daemonset, "daemonsets": .daemonset, "ds": .daemonset,
-            "cronjob": .cronjob, "cronjobs": .cronjob, "cj": .cronjob,
-        ]
-        guard parts.count == 2, let kind = aliases[parts[0].lowercased()], !parts[1].isEmpty else {
-            throw RotationError.badWorkload(text)
-        }
-        self.init(kind: kind, name: parts[1])
-    }
-
-    public var description: String { "\(kind.rawValue)/\(name)" }
-
-    var resource: Resource {
-        switch kind {
-        case .deployment: Resource(group: "apps", version: "v1", plural: "deployments", kind: "Deployment", namespaced: true)
-        case .statefulset: Resource(group: "apps", version: "v1", plural: "statefulsets", kind: "StatefulSet", namespaced: true)
-        case .daemonset: Resource(group: "apps", version: "v1", plural: "daemonsets", kind: "DaemonSet", namespaced: true)
-        case .cronjob: Resource(group: "batch", version: "v1", plural: "cronjobs", kind: "CronJob", namespaced: true)
-        }
-    }
-
-    /// Where the pod template's `imagePullSecrets` list lives.
-    var pullSecretsPath: [String] {
-        kind == .cronjob
-            ? ["spec", "jobTemplate", "spec", "template", "spec", "imagePullSecrets"]
-            : ["spec", "template", "spec", "imagePullSecrets"]
-    }
-}
-
-/// Any object field that holds the secret's name (`--ref`), e.g. a registry cache's
-/// `spec.upstream.secretReferenceName`: `GROUP/VERSION/RESOURCE/NAME:FIELD.PATH` (`v1/…` for core).
-public struct FieldReference: Hashable, Sendable, CustomStringConvertible {
-    public var resource: Resource
-    public var name: String
-    public var path: [String]
-
-    public init(parsing text: String) throws {
-        let pieces = text.split(separator: ":", maxSplits: 1).map(String.init)
-        guard pieces.count == 2, !pieces[1].isEmpty else { throw RotationError.badReference(text) }
-        var segments = pieces[0].split(separator: "/").map(String.init)
-        if segments.count == 3 { segments.insert("", at: 0) }
-        guard segments.count == 4, !segments[1].isEmpty, !segments[2].isEmpty, !segments[3].isEmpty else {
-            throw RotationError.badReference(text)
-        }
-        resource = Resource(group: segments[0], version: segments[1], plural: segments[2], kind: segments[2], namespaced: true)
-        name = segments[3]
-        path = pieces[1].split(separator: ".").map(String.init)
-        guard !path.isEmpty, path.allSatisfy({ !$0.isEmpty }) else { throw RotationError.badReference(text) }
-    }
-
-    public var description: String { "\(resource)/\(name):\(path.joined(separator: "."))" }
-}
-
 public struct RotateCredentials: Sendable {
     public var client: KubeClient
     public var namespace: String
@@ -90,8 +20,9 @@ public struct RotateCredentials: Sendable {
     public var pollInterval: Duration = .seconds(2)
     /// Checks the new credentials; nil skips verification (`--skip-verify`).
     public var verify: (@Sendable (DockerConfig) async -> [RegistryCheck])?
-    /// Called after each step is recorded (tests inject a crash here).
-    public var afterStep: @Sendable (RotationStep) async throws -> Void = { _ in }
+    /// Called after each step is recorded. Not public: only tests set it (`@testable`), to stop a
+    /// rotation there as a crash would and check that the next run resumes.
+    var afterStep: @Sendable (RotationStep) async throws -> Void = { _ in }
 
     public init(client: KubeClient, namespace: String, secretName: String, password: Redacted<String>, username: String?) {
         self.client = client
@@ -108,17 +39,26 @@ public struct RotateCredentials: Sendable {
     /// Runs (or resumes) the rotation; `say` receives one line per step.
     public func run(say: @Sendable (String) -> Void) async throws {
         let old = try await optional { try await secrets.get(secretName) }
-        var step = try await recordedStep()
-        if step == nil {
+        let recorded = try await recordedStep()
+        if let recorded {
+            say("resuming the rotation of \(namespace)/\(secretName) → \(newName) after step \(recorded.rawValue)")
+        }
+        // Every step after the recorded one (all of them for a new rotation), in order.
+        for step in RotationStep.allCases where recorded.map({ step > $0 }) ?? true {
+            try await take(step, old: old, say: say)
+            try await afterStep(step)
+        }
+        say("done: \(namespace)/\(newName) replaces \(secretName). Revoke the old credentials at the registry or provider now.")
+    }
+
+    /// Does `step` and records it on the new secret (which records `.created` as it is created).
+    private func take(_ step: RotationStep, old: Secret?, say: @Sendable (String) -> Void) async throws {
+        switch step {
+        case .created:
             guard let old else { throw RotationError.missing(namespace: namespace, name: secretName) }
             try await createNew(from: old)
-            step = .created
             say("created secret \(namespace)/\(newName) with the new credentials")
-            try await afterStep(.created)
-        } else {
-            say("resuming the rotation of \(namespace)/\(secretName) → \(newName) after step \(step!.rawValue)")
-        }
-        if step! < .verified {
+        case .verified:
             if let verify {
                 let config = try DockerConfig(parsing: try await secretConfig(newName), format: .dockerConfigJSON)
                 let report = VerificationReport(checks: await verify(config), checkedAt: Date())
@@ -128,22 +68,13 @@ public struct RotateCredentials: Sendable {
                 say("verification skipped (--skip-verify)")
             }
             try await record(.verified)
-            step = .verified
-            try await afterStep(.verified)
-        }
-        if step! < .switched {
+        case .switched:
             for line in try await switchReferences() { say(line) }
             try await record(.switched)
-            step = .switched
-            try await afterStep(.switched)
-        }
-        if step! < .drained {
+        case .drained:
             try await waitUntilUnreferenced(say: say)
             try await record(.drained)
-            step = .drained
-            try await afterStep(.drained)
-        }
-        if step! < .deleted {
+        case .deleted:
             // A last look: a reference that appeared since the wait must not point at a deleted secret.
             let remaining = try await references()
             guard remaining.isEmpty else { throw RotationError.stillReferenced(remaining, old: secretName) }
@@ -152,9 +83,7 @@ public struct RotateCredentials: Sendable {
             }
             try await record(.deleted)
             say("deleted the old secret \(namespace)/\(secretName)")
-            try await afterStep(.deleted)
         }
-        say("done: \(namespace)/\(newName) replaces \(secretName). Revoke the old credentials at the registry or provider now.")
     }
 
     /// What `run` would do, without writing.
@@ -309,45 +238,5 @@ public struct RotateCredentials: Sendable {
 
     private func optional<T>(_ body: () async throws -> T) async throws -> T? {
         do { return try await body() } catch let error as KubeAPIError where error.isNotFound { return nil }
-    }
-}
-
-public enum RotationError: UserFacingError, Equatable {
-    case badWorkload(String)
-    case badReference(String)
-    case missing(namespace: String, name: String)
-    case nameTaken(namespace: String, name: String, old: String)
-    case unsupportedSecret(String, String)
-    case verificationFailed(String, old: String, new: String)
-    case stillReferenced([String], old: String)
-
-    public var kind: FailureKind {
-        switch self {
-        case .badWorkload, .badReference: .usage
-        case .missing: .missingInput
-        case .nameTaken: .cannotWrite
-        case .unsupportedSecret: .invalidInput
-        case .verificationFailed: .checkFailed
-        case .stillReferenced: .temporaryFailure
-        }
-    }
-
-    public var description: String {
-        switch self {
-        case .badWorkload(let text):
-            "--workload \(text): expected KIND/NAME with KIND deployment, statefulset, daemonset or cronjob"
-        case .badReference(let text):
-            "--ref \(text): expected GROUP/VERSION/RESOURCE/NAME:FIELD.PATH (v1/RESOURCE/NAME:… for the core group)"
-        case .missing(let namespace, let name):
-            "secret \(namespace)/\(name) does not exist, and no rotation from it was started"
-        case .nameTaken(let namespace, let name, let old):
-            "secret \(namespace)/\(name) exists and is not a rotation of \(old); rename or delete it first"
-        case .unsupportedSecret(let name, let why):
-            "cannot rotate secret \(name): \(why)"
-        case .verificationFailed(let message, let old, let new):
-            "the new credentials failed verification (\(message)); \(old) is still in use and \(new) is referenced by nothing; fix the credentials and run again, or delete \(new)"
-        case .stillReferenced(let references, let old):
-            "\(old) is still referenced by \(references.joined(separator: ", ")); nothing was deleted; run the same command again to resume"
-        }
     }
 }

@@ -39,8 +39,7 @@ public enum ScanCluster {
         // Pull secrets keep their data; other secrets only their type and key names.
         let secrets = try await client.resource(Resource.secrets, as: Secret.self, namespace: namespace).listAll(keeping: { secret in
             let isPullSecret = DockerConfigFormat(secretType: secret.type ?? "Opaque") != nil
-            let data = isPullSecret ? secret.data : secret.data.mapValues { _ in Data() }
-            return (secret.metadata.namespace, secret.metadata.name, ObservedPullSecret(type: secret.type, data: data))
+            return (secret.metadata.namespace, secret.metadata.name, PodPullObservations.observedSecret(secret, keepingData: isPullSecret))
         }).items
         for (secretNamespace, name, observed) in secrets {
             update(secretNamespace) { if let name { $0.secrets[name] = observed } }
@@ -73,6 +72,17 @@ public enum ScanCluster {
         }
         // A namespace named with -n is scanned even when it holds nothing.
         if let namespace { update(namespace) { _ in } }
+        // Which ClusterPullSecrets select each namespace: what regcred's pod webhook would add.
+        // Best effort: without permission to read namespaces or ClusterPullSecrets, none.
+        let namespaceObjects: [Namespace]
+        if let namespace {
+            namespaceObjects = (try? await client.resource(Namespace.self).get(namespace)).map { [$0] } ?? []
+        } else {
+            namespaceObjects = (try? await client.resource(Namespace.self).listAll().items) ?? []
+        }
+        for (name, offers) in await ClusterPullSecretOffers.read(client: client, namespaces: namespaceObjects) {
+            if namespaces[name] != nil { update(name) { $0.injectionOffers = offers } }
+        }
         return ClusterScanInput(namespaces: namespaces.keys.sorted().map { namespaces[$0]! }, now: now)
     }
 

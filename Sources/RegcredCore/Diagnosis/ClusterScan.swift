@@ -40,12 +40,16 @@ public struct ClusterScanInput: Sendable {
         public var serviceAccounts: [String: [String]]
         /// Pods and pod templates.
         public var pods: [PodObservation]
+        /// The ClusterPullSecrets that select this namespace (empty when unknown).
+        public var injectionOffers: [PodInjectionOffer]
 
-        public init(name: String, secrets: [String: ObservedPullSecret], serviceAccounts: [String: [String]], pods: [PodObservation]) {
+        public init(name: String, secrets: [String: ObservedPullSecret], serviceAccounts: [String: [String]], pods: [PodObservation],
+                    injectionOffers: [PodInjectionOffer] = []) {
             self.name = name
             self.secrets = secrets
             self.serviceAccounts = serviceAccounts
             self.pods = pods
+            self.injectionOffers = injectionOffers
         }
     }
 
@@ -242,7 +246,11 @@ public enum ClusterScan {
     /// Codes reported once per secret rather than per pod.
     static let secretLevelCodes: Set<String> = ["secret-malformed", "keyring-refused", "credentials-expired", "credentials-expiring", "auth-mismatch"]
     /// Context findings worth a warning even when every image still pulls.
-    static let referenceCodes: Set<String> = ["secret-missing", "secret-wrong-type", "secret-missing-key", "service-account-list-not-copied"]
+    static let referenceCodes: Set<String> = [
+        "secret-missing", "secret-wrong-type", "secret-missing-key", "service-account-list-not-copied",
+        // A failing pod the webhook would have fixed: the fix worth knowing next to the error.
+        PodInjectionFindings.wouldInjectCode,
+    ]
 
     private static func podFindings(
         _ pod: ClusterScanInput.PodObservation, in namespace: ClusterScanInput.Namespace, pullSecrets: [String: ObservedPullSecret],
@@ -257,6 +265,7 @@ public enum ClusterScan {
             secrets: namespace.secrets.filter { list.contains($0.key) },
             otherPullSecrets: pullSecrets.filter { !list.contains($0.key) }, owner: pod.owner, now: scan.now)
         input.kubeletVersion = scan.kubeletVersion
+        input.injectionOffers = namespace.injectionOffers
         let diagnosis = PullDiagnoser.diagnose(input)
         var findings: [ScanFinding] = []
         func add(_ finding: DiagnosisFinding, severity: ScanFinding.Severity, container: String? = nil) {

@@ -80,6 +80,9 @@ public struct PullDiagnosisInput: Sendable {
     public var now: Date
     /// Whose matching rules apply (the Go `net/url` the node's kubelet is built with).
     public var kubeletVersion: KubeletVersion = .newest
+    /// The ClusterPullSecrets that select the namespace, to recognise what the pod webhook did
+    /// or would have done (PodInjectionFindings); empty when unknown (offline, or not readable).
+    public var injectionOffers: [PodInjectionOffer] = []
 
     public init(
         subject: Subject, namespace: String?, containers: [ContainerImage], podPullSecrets: [String],
@@ -104,10 +107,13 @@ public struct ObservedPullSecret: Sendable, Equatable {
     public var data: [String: Data]
     /// The file it came from, offline; fixes then edit the file instead of the cluster.
     public var file: String?
+    /// The ClusterPullSecret that owns it (label regcred.dev/owner) when regcred manages it.
+    public var regcredOwner: String?
 
-    public init(type: String?, data: [String: Data], file: String? = nil) {
+    public init(type: String?, data: [String: Data], file: String? = nil, regcredOwner: String? = nil) {
         self.type = type
         self.data = data
         self.file = file
+        self.regcredOwner = regcredOwner
     }
 }

@@ -1,6 +1,8 @@
 // How many values a YAML text holds once its aliases are replaced, counted from libyaml's
 // events before any tree exists: Yams' composer hashes mapping keys, so an alias bomb used as
 // a key would otherwise run for minutes inside Yams, before JSONValue could count anything.
+// CYaml is Yams' libyaml target: Yams' product does not export it, so Package.swift cannot name it
+// and reaches it through Yams. Its event API is the only one that counts before composing a tree.
 import CYaml
 
 enum YAMLExpansionBudget {

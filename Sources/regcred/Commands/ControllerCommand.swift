@@ -42,6 +42,7 @@ struct ControllerCommand: AsyncParsableCommand {
 
     @OptionGroup var scope: SelectorOptions
     @OptionGroup var webhook: WebhookOptions
+    @OptionGroup(title: "Webhook certificates (self-managed)") var webhookCertificates: WebhookCertificateOptions
     @OptionGroup var kube: KubeOptions
     @OptionGroup var rate: APIRateOptions
     @OptionGroup var profiles: ProfileFileOptions
@@ -74,23 +75,35 @@ struct ControllerCommand: AsyncParsableCommand {
                 ? LeaseElector(client: client, config: LeaderElectionConfig(namespace: namespace, name: leaderElectionID, identity: identity), logger: logger)
                 : nil
             let caches = controller.caches
-            // The pod webhook reads the same caches on every replica, leader or not.
-            let webhookServer = try webhook.address().map { address in
+            // The pod webhook reads the same caches on every replica, leader or not. Its certificate
+            // comes from files someone else keeps (--webhook-cert-dir), else from the controller's
+            // own CA, which every replica follows too.
+            var webhookServer: WebhookServer?
+            var certificateSource: SelfManagedWebhookCertificates?
+            if let address = try webhook.address() {
+                let certificates: AsyncStream<ServingCertificate>
+                if let directory = webhook.certificateDirectory {
+                    certificates = directory.certificates(logger: logger)
+                } else {
+                    let selfManaged = webhookCertificates.selfManaged(client: client, namespace: namespace, logger: logger)
+                    certificateSource = selfManaged
+                    certificates = selfManaged.certificates
+                }
                 metrics.prepareAdmissionSeries()
-                return WebhookServer(
-                    address: address,
-                    handler: PodAdmissionHandler(caches: caches, catalog: catalog, metrics: metrics, logger: logger),
-                    certificates: webhook.certificates(logger: logger), logger: logger)
+                webhookServer = WebhookServer(
+                    address: address, handler: PodAdmissionHandler(caches: caches, catalog: catalog, metrics: metrics, logger: logger),
+                    certificates: certificates, logger: logger)
             }
+            let webhookServices = [webhookServer as (any Service)?, certificateSource].compactMap { $0 }
             let servers = HealthServer.servers(
                 metricsAddress: try ListenAddress(parsing: metricsBindAddress), probeAddress: try ListenAddress(parsing: healthProbeBindAddress),
                 metrics: metrics,
-                readiness: { Readiness.controller(cachesSynced: await caches.hasSynced, webhookHasCertificate: webhookServer?.hasCertificate) },
+                readiness: { [webhookServer] in Readiness.controller(cachesSynced: await caches.hasSynced, webhookHasCertificate: webhookServer?.hasCertificate) },
                 logger: logger)
             let service = ControllerService(controller: controller, elector: elector, workers: workers, logger: logger)
             let group = ServiceGroup(configuration: .init(
                 services: [.init(service: service, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup)]
-                    + servers.map { .init(service: $0) } + (webhookServer.map { [ServiceGroupConfiguration.ServiceConfiguration(service: $0)] } ?? []),
+                    + servers.map { .init(service: $0) } + webhookServices.map { .init(service: $0) },
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             logger.info("starting", metadata: ["namespace": "\(namespace)", "identity": "\(identity)", "leaderElect": "\(leaderElect)"])
             try await group.run()

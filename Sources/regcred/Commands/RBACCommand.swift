@@ -16,6 +16,7 @@ struct RBACCommand: AsyncParsableCommand {
               regcred rbac | kubectl apply -f -
               regcred rbac -f clusterpullsecrets.yaml --controller-namespace regcred-system
               regcred rbac --secret-name regcred-ghcr --secret-name regcred-ecr
+              regcred rbac --webhook    # with the pod admission webhook (self-managed TLS)
             """)
 
     @Option(name: [.customShort("f"), .customLong("filename")], help: ArgumentHelp("ClusterPullSecret manifests to read instead of the cluster (repeatable).", valueName: "file"))
@@ -33,6 +34,10 @@ struct RBACCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The controller's service account.")
     var serviceAccount = "regcred"
 
+    @Flag(name: .long, help: "Add what the pod admission webhook's self-managed TLS needs: its MutatingWebhookConfiguration (caBundle) and certificate Secret, both by name.")
+    var webhook = false
+
+    @OptionGroup var webhookNames: WebhookCertificateOptions
     @OptionGroup var kube: KubeOptions
 
     func validate() throws {
@@ -57,6 +62,7 @@ struct RBACCommand: AsyncParsableCommand {
             }
             names = Array(Set(ControllerPermissions.secretNames(for: resources) + secretName)).sorted()
         }
-        Terminal.write(ControllerPermissions.manifest(secretNames: names, namespace: controllerNamespace, serviceAccount: serviceAccount))
+        Terminal.write(ControllerPermissions.manifest(
+            secretNames: names, namespace: controllerNamespace, serviceAccount: serviceAccount, webhook: webhook ? webhookNames.names : nil))
     }
 }

@@ -35,31 +35,11 @@ struct SyncCommand: AsyncParsableCommand {
             let controller = PullSecretController(
                 client: client, controllerNamespace: namespace, catalog: catalog, metrics: ControllerMetrics(),
                 identity: ControllerDefaults.identity(), selector: try scope.query(), verifier: ProbeVerifier(prober: prober), logger: Logger(label: "regcred.sync"))
-            let results = try await controller.withSyncedCaches { await controller.syncOnce() }
-            var table = TextTable(headers: ["CLUSTERPULLSECRET", "TARGETED", "SYNCED", "FAILED", "WRITES"])
-            var failed = 0
-            for (name, outcome) in results {
-                switch outcome {
-                case .success(.done(let result?)), .success(.retry(let result, _)):
-                    failed += result.failures.count
-                    let writes = result.created + result.updated + result.deleted + result.attached + result.detached
-                    table.append([name, "\(result.targeted)", "\(result.synced)", "\(result.failures.count)", "\(writes)"])
-                case .success(.recheck(_, let result)):
-                    // Credentials failed verification (spec.verify): a CI job should see that.
-                    failed += result.failures.count + 1
-                    table.append([name, "\(result.targeted)", "\(result.synced)", "verification failed", "-"])
-                case .success(.forbidden(let names)):
-                    failed += 1
-                    table.append([name, "-", "-", "forbidden: \(names.joined(separator: ","))", "-"])
-                case .success:
-                    table.append([name, "-", "-", "-", "-"])
-                case .failure(let error):
-                    failed += 1
-                    table.append([name, "-", "-", "error", "\(error)"])
-                }
-            }
+            let summary = SyncSummary(try await controller.withSyncedCaches { await controller.syncOnce() })
+            var table = TextTable(headers: SyncSummary.headers)
+            for row in summary.rows { table.append(row) }
             Terminal.write(table.rendered())
-            return failed
+            return summary.failed
         } }
         if failed > 0 { throw CheckFailed("\(failed) namespaces failed; see `regcred status`") }
     }

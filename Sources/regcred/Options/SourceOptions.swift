@@ -99,14 +99,10 @@ struct SourceOptions: ParsableArguments {
 
     /// Key files by the names the spec refers to; a missing file is reported as such by the source.
     var localSecrets: SourceSecrets {
-        let files: [String: (key: String, path: String)] = [
+        MintCredential.localSecrets([
             Self.gcpKey: gcpKeyFile.map { ("key.json", $0) }, Self.acrSecret: clientSecretFile.map { ("clientSecret", $0) },
             Self.githubKey: privateKeyFile.map { ("private-key.pem", $0) },
-        ].compactMapValues { $0 }
-        return { name in
-            guard let file = files[name], let data = FileManager.default.contents(atPath: file.path) else { return nil }
-            return [file.key: data]
-        }
+        ].compactMapValues { $0 })
     }
 
     /// Mints once with the process environment (AWS_*, GCE_METADATA_HOST, AZURE_*, …).

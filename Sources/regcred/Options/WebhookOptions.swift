@@ -3,7 +3,6 @@
 import ArgumentParser
 import Controller
 import Foundation
-import Logging
 
 struct WebhookOptions: ParsableArguments {
     @Option(
@@ -16,16 +15,13 @@ struct WebhookOptions: ParsableArguments {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "Serve the webhook with tls.crt and tls.key from this directory (a mounted kubernetes.io/tls Secret, e.g. cert-manager's), re-read when they change.",
+            "Serve the webhook with tls.crt and tls.key from this directory (a mounted kubernetes.io/tls Secret, e.g. cert-manager's), re-read when they change; without it the controller keeps its own CA and certificate.",
             valueName: "directory"))
     var webhookCertDir: String?
 
     func validate() throws {
         if let webhookBindAddress {
             do { _ = try ListenAddress(parsing: webhookBindAddress) } catch { throw ValidationError("--webhook-bind-address: \(error)") }
-            guard webhookCertDir != nil else {
-                throw ValidationError("--webhook-bind-address needs --webhook-cert-dir: a directory with the serving certificate's tls.crt and tls.key")
-            }
         } else if webhookCertDir != nil {
             throw ValidationError("--webhook-cert-dir is only used with --webhook-bind-address; give both to serve the pod webhook")
         }
@@ -36,8 +32,9 @@ struct WebhookOptions: ParsableArguments {
         try webhookBindAddress.map { try ListenAddress(parsing: $0) }
     }
 
-    /// Where the serving certificates come from.
-    func certificates(logger: Logger) -> AsyncStream<ServingCertificate> {
-        CertificateDirectory(directory: URL(fileURLWithPath: webhookCertDir ?? ".")).certificates(logger: logger)
+    /// The certificate files to serve, when given; otherwise the controller's own CA serves
+    /// (WebhookCertificateOptions).
+    var certificateDirectory: CertificateDirectory? {
+        webhookCertDir.map { CertificateDirectory(directory: URL(fileURLWithPath: $0)) }
     }
 }

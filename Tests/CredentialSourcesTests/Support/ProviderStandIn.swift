@@ -16,6 +16,9 @@ struct StandInRequest: Sendable {
     var headers: [String: String]
     var body: Data
 
+    /// The body as text (AWS JSON 1.1 and Query bodies).
+    var text: String { String(decoding: body, as: UTF8.self) }
+
     /// The body as `application/x-www-form-urlencoded` fields.
     var form: [String: String] { Self.fields(String(decoding: body, as: UTF8.self)) }
 
@@ -37,6 +40,16 @@ struct StandInRequest: Sendable {
 struct StandInReply: Sendable {
     var status: Int
     var body: Data
+
+    /// A status and a body as written (AWS XML, JSON text, an IMDS token).
+    init(_ answer: (status: Int, body: String)) {
+        self.init(status: answer.status, body: Data(answer.body.utf8))
+    }
+
+    init(status: Int, body: Data) {
+        self.status = status
+        self.body = body
+    }
 
     static func json(_ status: Int, _ members: [String: JSONValue]) -> StandInReply {
         StandInReply(status: status, body: JSONValue.object(members).encoded())
@@ -64,14 +77,7 @@ final class ProviderStandIn: Sendable {
         _ respond: @escaping @Sendable (StandInRequest) -> StandInReply, _ body: (ProviderStandIn) async throws -> T
     ) async throws -> T {
         let standIn = try await start(respond)
-        do {
-            let result = try await body(standIn)
-            await standIn.stop()
-            return result
-        } catch {
-            await standIn.stop()
-            throw error
-        }
+        return try await withRunning { try await body(standIn) } finally: { await standIn.stop() }
     }
 
     /// A URL where nothing listens. Port 1 is privileged and never handed out by the kernel, so

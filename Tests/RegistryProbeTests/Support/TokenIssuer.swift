@@ -46,14 +46,7 @@ final class TokenIssuer: Sendable {
         issuer: String = "regcred-test-issuer", _ body: (TokenIssuer) async throws -> T
     ) async throws -> T {
         let tokenIssuer = try await start(in: directory, accounts: accounts, service: service, issuer: issuer)
-        do {
-            let result = try await body(tokenIssuer)
-            await tokenIssuer.stop()
-            return result
-        } catch {
-            await tokenIssuer.stop()
-            throw error
-        }
+        return try await TestPeers.withRunning { try await body(tokenIssuer) } finally: { await tokenIssuer.stop() }
     }
 
     private static func start(

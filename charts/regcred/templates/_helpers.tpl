@@ -97,3 +97,27 @@ Refuse configurations that would break the controller's guarantees.
 {{- end }}
 {{- end }}
 {{- end }}
+
+{{/*
+The pod admission webhook's objects: its Service, its MutatingWebhookConfiguration and the Secret
+with its certificate. Fixed per release, so RBAC grants them by resourceNames; the controller is
+told them by flag (--webhook-service-name, --webhook-configuration-name, --webhook-secret-name).
+*/}}
+{{- define "regcred.webhookServiceName" -}}
+{{- printf "%s-webhook" (include "regcred.fullname" .) | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{- define "regcred.webhookConfigurationName" -}}
+{{- include "regcred.fullname" . }}
+{{- end }}
+
+{{- define "regcred.webhookSecretName" -}}
+{{- printf "%s-webhook-tls" (include "regcred.fullname" .) | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/*
+Whether the controller manages the webhook's certificate itself (webhook on, cert-manager off).
+*/}}
+{{- define "regcred.webhookSelfManaged" -}}
+{{- if and .Values.webhook.enabled (not .Values.webhook.certManager.enabled) }}true{{- end }}
+{{- end }}

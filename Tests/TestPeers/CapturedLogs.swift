@@ -2,12 +2,15 @@
 import Logging
 import Synchronization
 
-final class CapturedLogs: Sendable {
+public final class CapturedLogs: Sendable {
     private let lines = Mutex<[String]>([])
 
-    var all: [String] { lines.withLock { $0 } }
+    public init() {}
 
-    func logger(label: String = "regcred.test") -> Logger {
+    /// Every line logged so far: level, message and metadata.
+    public var all: [String] { lines.withLock { $0 } }
+
+    public func logger(label: String = "regcred.test") -> Logger {
         var logger = Logger(label: label) { _ in CapturingHandler(sink: self) }
         logger.logLevel = .trace
         return logger
