@@ -18,7 +18,10 @@ struct CLICluster {
         ProcessInfo.processInfo.environment["REGCRED_E2E_KUBECONFIG"].flatMap { $0.isEmpty ? nil : $0 }
     }
 
-    static func run(users: [SandboxUser] = [.admin], _ body: (CLICluster) async throws -> Void) async throws {
+    /// `configure` adjusts the sandbox's options (not used against a real cluster).
+    static func run(
+        users: [SandboxUser] = [.admin], configure: (inout KubeSandbox.Options) -> Void = { _ in }, _ body: (CLICluster) async throws -> Void
+    ) async throws {
         try await TemporaryDirectory.with { directory in
             var sandbox: KubeSandbox?
             let kubeconfig: String
@@ -29,6 +32,7 @@ struct CLICluster {
                 // kubectl sends bearer tokens only over TLS.
                 options.tls = true
                 options.users = users
+                configure(&options)
                 let started = try await KubeSandbox.start(options)
                 sandbox = started
                 kubeconfig = directory.file("kubeconfig").path

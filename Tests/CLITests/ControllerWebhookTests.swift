@@ -103,6 +103,94 @@ struct ControllerWebhookTests {
         }
     }
 
+    @Test("without --webhook-cert-dir the controller keeps its own CA: the caBundle is filled in and the API server's call through the Service is trusted")
+    func selfManagedCertificate() async throws {
+        let system = "cli-sys-\(UUID().uuidString.prefix(6).lowercased())"
+        let webhookPort = try FreePort.pick()
+        let service = KubeSandbox.WebhookService(namespace: system, name: "regcred-webhook", port: 443)
+        try await CLICluster.run(configure: { $0.webhookServices[service] = "127.0.0.1:\(webhookPort)" }) { cluster in
+            let apps = "\(cluster.namespace)-apps"
+            let configuration = "regcred-\(cluster.namespace)"
+            let selector = ["regcred-cli": cluster.namespace]
+            try await create(cluster, [
+                .object(["apiVersion": "v1", "kind": "Namespace", "metadata": .object(["name": .string(system)])]),
+                .object([
+                    "apiVersion": "v1", "kind": "Secret",
+                    "metadata": .object(["name": "registry-token", "namespace": .string(system)]),
+                    "stringData": .object(["username": "robot", "password": "s3cret"]),
+                ]),
+                .object([
+                    "apiVersion": "regcred.dev/v1alpha1", "kind": "ClusterPullSecret",
+                    "metadata": .object(["name": .string(cluster.namespace), "labels": .object(selector.mapValues(JSONValue.string))]),
+                    "spec": .object([
+                        "registries": .array(["ghcr.io"]), "source": .object(["static": .object(["secretRef": .object(["name": "registry-token"])])]),
+                        "namespaces": .object(["selector": .object(["matchLabels": .object(selector.mapValues(JSONValue.string))])]),
+                        "serviceAccounts": .array([]), "podInjection": .object(["enabled": .bool(true)]),
+                    ]),
+                ]),
+                // As deploy/regcred-webhook.yaml has it: a Service reference and no caBundle yet.
+                .object([
+                    "apiVersion": "admissionregistration.k8s.io/v1", "kind": "MutatingWebhookConfiguration",
+                    "metadata": .object(["name": .string(configuration)]),
+                    "webhooks": .array([.object([
+                        "name": "pods.regcred.dev",
+                        "clientConfig": .object(["service": .object([
+                            "namespace": .string(system), "name": "regcred-webhook", "port": .integer(443), "path": "/mutate-pods",
+                        ])]),
+                        "rules": .array([.object([
+                            "operations": .array(["CREATE"]), "apiGroups": .array([""]), "apiVersions": .array(["v1"]), "resources": .array(["pods"]),
+                        ])]),
+                        "namespaceSelector": .object(["matchLabels": .object(selector.mapValues(JSONValue.string))]),
+                        "failurePolicy": "Ignore", "timeoutSeconds": .integer(2), "sideEffects": "None",
+                        "admissionReviewVersions": .array(["v1"]),
+                    ])]),
+                ]),
+            ])
+
+            let probePort = try FreePort.pick()
+            let process = Process()
+            process.executableURL = cluster.regcred.executable
+            process.arguments = [
+                "controller", "--kubeconfig", cluster.kubeconfig, "--controller-namespace", system, "-l", "regcred-cli=\(cluster.namespace)",
+                "--metrics-bind-address", "127.0.0.1:\(probePort)", "--health-probe-bind-address", "127.0.0.1:\(probePort)",
+                "--webhook-bind-address", "127.0.0.1:\(webhookPort)", "--webhook-configuration-name", configuration,
+            ]
+            process.environment = ChildProcess.cleanEnvironment(home: cluster.regcred.home)
+            let log = cluster.directory.file("controller.log")
+            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+            let logHandle = try FileHandle(forWritingTo: log)
+            process.standardOutput = logHandle
+            process.standardError = logHandle
+            try process.run()
+            defer {
+                if process.isRunning { process.terminate() }
+                try? logHandle.close()
+            }
+            let ready = try await waitForReadiness(port: probePort, process: process)
+            #expect(ready, "readyz never answered 200; log: \(String(decoding: (try? Data(contentsOf: log)) ?? Data(), as: UTF8.self))")
+            try await eventually("the caBundle is filled in") {
+                let bundle = try await cluster.kubectl(["get", "mutatingwebhookconfiguration", configuration, "-o", "jsonpath={.webhooks[0].clientConfig.caBundle}"])
+                return bundle.status == 0 && !bundle.standardOutput.isEmpty
+            }
+            try await create(cluster, [
+                .object(["apiVersion": "v1", "kind": "Namespace", "metadata": .object(["name": .string(apps), "labels": .object(selector.mapValues(JSONValue.string))])]),
+                .object([
+                    "apiVersion": "v1", "kind": "Pod", "metadata": .object(["name": "web", "namespace": .string(apps)]),
+                    "spec": .object(["containers": .array([.object(["name": "app", "image": "ghcr.io/org/app:1"])])]),
+                ]),
+            ])
+            let pod = try await cluster.kubectl(["get", "pod", "web", "-n", apps, "-o", "jsonpath={.spec.imagePullSecrets[*].name}"])
+            #expect(pod.standardOutput == "regcred-\(cluster.namespace)", "log: \(String(decoding: (try? Data(contentsOf: log)) ?? Data(), as: UTF8.self))")
+
+            process.terminate()
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0)
+            for (kind, name) in [("mutatingwebhookconfiguration", configuration), ("namespace", apps), ("namespace", system)] {
+                _ = try? await cluster.kubectl(["delete", kind, name, "--wait=false"])
+            }
+        }
+    }
+
     func create(_ cluster: CLICluster, _ objects: [JSONValue]) async throws {
         let file = try cluster.directory.write(JSONValue.object(["apiVersion": "v1", "kind": "List", "items": .array(objects)]).encodedString(), to: "objects-\(UUID().uuidString).json")
         // create, not apply: the sandbox serves no OpenAPI document for kubectl's validation or apply's merge.
