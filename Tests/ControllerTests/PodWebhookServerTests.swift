@@ -9,6 +9,7 @@ import NIOCore
 import Operations
 import RegcredCore
 import TestPeers
+import ServiceLifecycle
 import Testing
 
 @Suite("Pod webhook server")
@@ -141,6 +142,46 @@ struct PodWebhookServerTests {
             #expect(samples(metrics).contains(#"regcred_webhook_admissions_total{result="error"} 1"#))
             #expect(try await postReview(client, port: port, body: Data(), method: .GET).status == 405)
             #expect(try await postReview(client, port: port, body: Data("{}".utf8), path: "/validate").status == 404)
+        }
+    }
+
+    @Test("graceful shutdown answers the review being read, then stops accepting")
+    func gracefulShutdownAnswersInFlight() async throws {
+        try await TemporaryDirectory.with { directory in
+            let certificate = try await WebhookCertificate.make(in: directory, name: "ca")
+            try await ControllerHarness.run { harness in
+                _ = try await harness.clusterPullSecret("web", podInjection: Self.injection)
+                try await harness.withController { controller in
+                    var logger = Logger(label: "regcred.test.webhook")
+                    logger.logLevel = .critical
+                    let handler = PodAdmissionHandler(caches: controller.caches, catalog: ProfileCatalog(), metrics: controller.metrics, logger: logger)
+                    let (stream, feed) = AsyncStream.makeStream(of: ServingCertificate.self)
+                    feed.yield(certificate.serving)
+                    let server = WebhookServer(address: ListenAddress(host: "127.0.0.1", port: 0), handler: handler, certificates: stream, logger: logger)
+                    let group = ServiceGroup(configuration: .init(services: [server], logger: logger))
+                    let run = Task { try await group.run() }
+                    let port = try await server.waitUntilListening()
+                    await server.waitForCertificate()
+                    let client = try webhookClient(trusting: [certificate.caPEM])
+                    try await withClients([client]) {
+                        // A namespace the cache never shows: the handler waits for it (1 s), so
+                        // the review is still being answered when the shutdown begins.
+                        let slow = Task {
+                            try await postReview(client, port: port, body: podReview(uid: "slow", namespace: "\(harness.id)-nowhere", images: ["ghcr.io/org/app"]))
+                        }
+                        try await Task.sleep(for: .milliseconds(300))
+                        await group.triggerGracefulShutdown()
+                        let reply = try await slow.value
+                        #expect(reply.status == 200)
+                        #expect(reply.json?["response"]?["uid"] == "slow")
+                        #expect(reply.json?["response"]?["allowed"] == .bool(true))
+                        try await run.value
+                        await #expect(throws: (any Error).self) {
+                            _ = try await postReview(client, port: port, body: podReview(namespace: "x", images: ["nginx"]), fresh: true, timeout: .seconds(1))
+                        }
+                    }
+                }
+            }
         }
     }
 

@@ -2,7 +2,9 @@
 // and NIOSSL run as a ServiceLifecycle Service on every replica. `POST /mutate-pods` takes an
 // AdmissionReview and answers through PodAdmissionHandler; anything else is 404 (405 for another
 // method). Serving certificates arrive on an AsyncStream: each new one becomes the TLS context of
-// the connections accepted after it, while open connections keep the one they started with.
+// the connections accepted after it, while open connections keep the one they started with. On
+// graceful shutdown it stops accepting, answers the reviews it is reading, then closes: a review
+// cut off would admit its pod unpatched.
 import Foundation
 import Logging
 import NIOCore
@@ -30,6 +32,11 @@ public final class WebhookServer: Service, Sendable {
         var ended = false
         var waiters: [CheckedContinuation<Int, any Error>] = []
         var certificateWaiters: [CheckedContinuation<Void, Never>] = []
+        /// The listening channel, closed to stop accepting.
+        var listener: (any Channel)?
+        var draining = false
+        /// Open connections, and whether each is between requests (then a drain closes it).
+        var connections: [ObjectIdentifier: (channel: any Channel, idle: Bool)] = [:]
     }
 
     public init(address: ListenAddress, handler: PodAdmissionHandler, certificates: AsyncStream<ServingCertificate>, logger: Logger) {
@@ -74,18 +81,56 @@ public final class WebhookServer: Service, Sendable {
         }
     }
 
-    /// Serves until cancelled or until graceful shutdown; open connections are closed then.
+    /// Serves until cancelled (open connections are closed at once) or until graceful shutdown
+    /// (reviews being read are answered first).
     public func run() async throws {
         defer { didEnd() }
-        try await cancelWhenGracefulShutdown {
+        try await withGracefulShutdownHandler {
             try await withThrowingTaskGroup(of: Void.self) { group in
+                // A certificate stream that ends leaves the last certificate in use.
                 group.addTask { await self.followCertificates() }
-                group.addTask { try await self.listen() }
-                // The listener ends only by cancellation or failure; a certificate stream that
-                // ends leaves the last certificate in use.
-                while let _ = try await group.next() {}
+                try await self.listen()
+                group.cancelAll()
             }
+        } onGracefulShutdown: {
+            self.drain()
         }
+    }
+
+    /// Stops accepting; closes the connections that wait for a request, and the others once
+    /// their answer is written.
+    private func drain() {
+        let (listener, idle) = state.withLock { state in
+            state.draining = true
+            return (state.listener, state.connections.values.filter(\.idle).map(\.channel))
+        }
+        listener?.close(promise: nil)
+        for channel in idle { channel.close(promise: nil) }
+        // A client that never finishes its request must not hold the shutdown: the API server
+        // gives up on a review after timeoutSeconds (at most 30) anyway.
+        Task { [server = self] in
+            try? await Task.sleep(for: Self.drainLimit)
+            for channel in server.openChannels() { channel.close(promise: nil) }
+        }
+    }
+
+    /// How long a graceful shutdown waits for reviews being read.
+    static let drainLimit: Duration = .seconds(5)
+
+    private func openChannels() -> [any Channel] {
+        state.withLock { $0.connections.values.map(\.channel) }
+    }
+
+    /// Records whether a connection is between requests; false once draining means "close now".
+    private func mark(_ channel: any Channel, idle: Bool) -> Bool {
+        state.withLock { state in
+            state.connections[ObjectIdentifier(channel)] = (channel, idle)
+            return !state.draining
+        }
+    }
+
+    private func forget(_ channel: any Channel) {
+        _ = state.withLock { $0.connections.removeValue(forKey: ObjectIdentifier(channel)) }
     }
 
     private func followCertificates() async {
@@ -130,6 +175,11 @@ public final class WebhookServer: Service, Sendable {
                         raw: channel)
                 }
             }
+        let drainingAlready = state.withLock { state in
+            state.listener = server.channel
+            return state.draining
+        }
+        if drainingAlready { server.channel.close(promise: nil) }
         didListen(port: server.channel.localAddress?.port ?? 0)
         try await server.executeThenClose { connections in
             await withDiscardingTaskGroup { group in
@@ -140,7 +190,7 @@ public final class WebhookServer: Service, Sendable {
                             accepted.raw.close(promise: nil)
                             continue
                         }
-                        group.addTask { await self.serve(connection) }
+                        group.addTask { await self.serve(connection, on: accepted.raw) }
                     }
                 } catch {
                     self.logger.debug("the listening socket failed", metadata: ["error": "\(error)"])
@@ -150,7 +200,12 @@ public final class WebhookServer: Service, Sendable {
     }
 
     /// Answers the requests of one connection, in order, until the client closes it or asks to.
-    private func serve(_ connection: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>) async {
+    private func serve(_ connection: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, on channel: any Channel) async {
+        defer { forget(channel) }
+        guard mark(channel, idle: true) else {
+            channel.close(promise: nil)
+            return
+        }
         do {
             try await connection.executeThenClose { inbound, outbound in
                 var request: HTTPRequestHead?
@@ -162,6 +217,7 @@ public final class WebhookServer: Service, Sendable {
                         request = head
                         body.clear()
                         tooLarge = false
+                        _ = mark(channel, idle: false)
                     case .body(var chunk):
                         if body.readableBytes + chunk.readableBytes > Self.maximumBodyBytes {
                             tooLarge = true
@@ -174,7 +230,7 @@ public final class WebhookServer: Service, Sendable {
                         let response = tooLarge
                             ? Response(status: .payloadTooLarge, body: ByteBuffer(string: "the body exceeds \(Self.maximumBodyBytes) bytes\n"))
                             : await respond(to: head, body: body)
-                        let keepAlive = head.isKeepAlive && !tooLarge
+                        let keepAlive = head.isKeepAlive && !tooLarge && mark(channel, idle: true)
                         var headers = HTTPHeaders()
                         headers.add(name: "Content-Type", value: response.contentType)
                         headers.add(name: "Content-Length", value: String(response.body.readableBytes))
