@@ -1,7 +1,9 @@
 // Pod injection end to end: pods created through a kubeconfig, mutated by the API server calling
 // the controller's webhook (KubeSandbox, or a real cluster under REGCRED_E2E_KUBECONFIG; then
 // the API server must reach the webhook at REGCRED_E2E_WEBHOOK_URL, which forwards to
-// REGCRED_E2E_WEBHOOK_BIND on this machine, and the tests skip when the URL is not set).
+// REGCRED_E2E_WEBHOOK_BIND on this machine (default: every interface, the URL's port), and the
+// tests skip when the URL is not set). The test's serving certificate names the URL's host as a
+// DNS name, so give a host name (e.g. host.docker.internal for kind), not an IP address.
 // The ClusterPullSecrets attach to no service account (`serviceAccounts: []`), so a pull secret on
 // a pod can only have come from the webhook.
 import Controller
