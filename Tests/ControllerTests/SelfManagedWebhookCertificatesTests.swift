@@ -11,6 +11,7 @@ import Operations
 import RegcredCore
 import Synchronization
 import Testing
+import TestPeers
 // A fixed validation time: certificates are judged at the test's moved clock.
 @_spi(FixedExpiryValidationTime) import X509
 
