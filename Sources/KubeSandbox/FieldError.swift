@@ -6,6 +6,8 @@ struct FieldError: Sendable, CustomStringConvertible {
     enum Kind: String, Sendable {
         case required = "FieldValueRequired"
         case invalid = "FieldValueInvalid"
+        /// field.TypeInvalid: worded as "Invalid value", but it blocks CEL rules (hasBlockingErr).
+        case typeInvalid = "FieldValueTypeInvalid"
         case forbidden = "FieldValueForbidden"
         case tooLong = "FieldValueTooLong"
         case notSupported = "FieldValueNotSupported"
@@ -56,7 +58,7 @@ struct FieldError: Sendable, CustomStringConvertible {
         case .required: text = "Required value"
         case .forbidden: text = "Forbidden"
         case .tooLong: text = "Too long"
-        case .invalid: text = "Invalid value: \(renderedValue ?? "\"\"")"
+        case .invalid, .typeInvalid: text = "Invalid value: \(renderedValue ?? "\"\"")"
         case .notSupported: text = "Unsupported value: \(renderedValue ?? "\"\"")"
         case .tooMany: text = "Too many: \(renderedValue ?? "0")"
         case .duplicate: text = "Duplicate value: \(renderedValue ?? "\"\"")"

@@ -166,6 +166,7 @@ actor ObjectStore {
             let (pruned, schemaErrors) = schema.apply(to: object, validating: ["spec"])
             object = pruned
             errors += schemaErrors
+            errors += schema.ruleErrors(in: object, validating: ["spec"], after: errors)
         }
         if !errors.isEmpty { throw APIError.invalid(type, name, errors) }
 
@@ -306,9 +307,11 @@ actor ObjectStore {
         }
         if subresource == nil { errors += try WebhookConfigurationValidation.prepareForUpdate(type, new: &new, old: old) }
         if let schema = StructuralSchema.of(type) {
-            let (pruned, schemaErrors) = schema.apply(to: new, validating: [subresource == "status" ? "status" : "spec"])
+            let parts = [subresource == "status" ? "status" : "spec"]
+            let (pruned, schemaErrors) = schema.apply(to: new, validating: parts)
             new = pruned
             errors += schemaErrors
+            errors += schema.ruleErrors(in: new, validating: parts, after: errors)
         }
         if oldMeta["deletionTimestamp"] != nil {
             let before = Set((oldMeta["finalizers"]?.arrayValue ?? []).compactMap(\.stringValue))

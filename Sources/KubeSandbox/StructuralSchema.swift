@@ -2,8 +2,8 @@
 // openAPIV3Schema before storing it: unknown fields and nulls of non-nullable fields are pruned
 // (unless the schema preserves them), then types, required fields, enums, patterns and length
 // and item bounds are checked. Messages are kube-openapi's, turned into field errors as
-// apiextensions-apiserver's kubeOpenAPIResultToFieldErrors does (v1.28). CEL rules
-// (x-kubernetes-validations) and formats are not evaluated here.
+// apiextensions-apiserver's kubeOpenAPIResultToFieldErrors does (v1.28). Then the CEL rules
+// (x-kubernetes-validations) in the subset ValidationRule reads; formats are not evaluated.
 import Foundation
 import RegcredCore
 
@@ -20,6 +20,60 @@ struct StructuralSchema: Sendable {
             errors += Self.validate(pruned[part] ?? .null, schema: schema, path: part)
         }
         return (pruned, errors)
+    }
+
+    /// The x-kubernetes-validations rules over the validated parts, run after the schema check
+    /// as the API server runs them: not at all when an earlier error blocks them
+    /// (strategy.go hasBlockingErr), then each node's rules before its children's.
+    func ruleErrors(in object: JSONValue, validating parts: [String], after earlier: [FieldError]) -> [FieldError] {
+        guard Self.hasRules(root) else { return [] }
+        let blocking: Set<FieldError.Kind> = [.required, .tooLong, .tooMany, .typeInvalid]
+        if earlier.contains(where: { blocking.contains($0.kind) }) {
+            // field.Invalid(nil, nil, …): a nil path prints as <nil>, a nil value as "null".
+            return [FieldError(kind: .invalid, field: "<nil>", renderedValue: "\"null\"",
+                               detail: "some validation rules were not checked because the object was invalid; correct the existing errors to complete validation")]
+        }
+        var errors: [FieldError] = []
+        for part in parts {
+            guard let schema = root["properties"]?[part], let value = object[part] else { continue }
+            errors += Self.ruleErrors(value, schema: schema, path: part)
+        }
+        return errors
+    }
+
+    private static func hasRules(_ schema: JSONValue) -> Bool {
+        if schema["x-kubernetes-validations"]?.arrayValue?.isEmpty == false { return true }
+        if let properties = schema["properties"]?.objectValue, properties.values.contains(where: hasRules) { return true }
+        return [schema["items"], schema["additionalProperties"]].contains { $0.map(hasRules) ?? false }
+    }
+
+    private static func ruleErrors(_ value: JSONValue, schema: JSONValue, path: String) -> [FieldError] {
+        var errors: [FieldError] = []
+        let type = schema["type"]?.stringValue ?? ""
+        for entry in schema["x-kubernetes-validations"]?.arrayValue ?? [] {
+            guard let text = entry["rule"]?.stringValue,
+                  let rule = ValidationRule(rule: text, message: entry["message"]?.stringValue) else { continue }
+            switch rule.evaluate(on: value) {
+            case .passed: break
+            case .failed: errors.append(.invalid(path, string: type, rule.failureDetail))
+            case .evaluationError(let error): errors.append(.invalid(path, string: type, "\(error) evaluating rule: \(rule.errorString)"))
+            }
+        }
+        switch value {
+        case .object(let members):
+            for (key, member) in members.sorted(by: { $0.key < $1.key }) {
+                if let memberSchema = schema["properties"]?[key] ?? schema["additionalProperties"], memberSchema.objectValue != nil {
+                    errors += ruleErrors(member, schema: memberSchema, path: "\(path).\(key)")
+                }
+            }
+        case .array(let items):
+            if let itemSchema = schema["items"] {
+                for (index, item) in items.enumerated() { errors += ruleErrors(item, schema: itemSchema, path: "\(path)[\(index)]") }
+            }
+        default:
+            break
+        }
+        return errors
     }
 
     static func prune(_ value: JSONValue, schema: JSONValue) -> JSONValue {
@@ -128,7 +182,8 @@ struct StructuralSchema: Sendable {
         case .array: "array"
         case .object: "object"
         }
-        return [.invalid(path, string: found, "\(path) in body must be of type \(expected): \"\(found)\"")]
+        return [FieldError(kind: .typeInvalid, field: path, renderedValue: FieldError.goQuoted(found),
+                           detail: "\(path) in body must be of type \(expected): \"\(found)\"")]
     }
 
     private static func rendered(_ value: JSONValue) -> String {

@@ -265,16 +265,20 @@ import Testing
             #expect(refused.message == #"ClusterPullSecret.regcred.dev "bad" is invalid: spec.secretName: Invalid value: "Not_Valid": spec.secretName in body should match '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$'"#)
             var noSource = clusterPullSecret("nosource")
             noSource["spec"]?["source"] = nil
-            #expect(try await api.post(path, noSource).message.hasSuffix("spec.source: Required value"))
+            // A blocking error (Required, Too long, Too many, a wrong type) keeps the CEL rules from running.
+            let blocked = #"<nil>: Invalid value: "null": some validation rules were not checked because the object was invalid; correct the existing errors to complete validation"#
+            #expect(try await api.post(path, noSource).message == #"ClusterPullSecret.regcred.dev "nosource" is invalid: [spec.source: Required value, "# + blocked + "]")
             var badPolicy = clusterPullSecret("policy")
             badPolicy["spec"]?["verify"] = json(#"{"policy":"sometimes"}"#)
             #expect(try await api.post(path, badPolicy).message.hasSuffix(#"spec.verify.policy: Unsupported value: "sometimes": supported values: "block", "warn""#))
             var wrongType = clusterPullSecret("type")
             wrongType["spec"]?["registries"] = "ghcr.io"
-            #expect(try await api.post(path, wrongType).message.hasSuffix(#"spec.registries: Invalid value: "string": spec.registries in body must be of type array: "string""#))
+            let typeRefusal = try await api.post(path, wrongType)
+            #expect(typeRefusal.message == #"ClusterPullSecret.regcred.dev "type" is invalid: [spec.registries: Invalid value: "string": spec.registries in body must be of type array: "string", "# + blocked + "]")
+            #expect(typeRefusal.body["details"]?["causes"]?.arrayValue?.first?["reason"]?.stringValue == "FieldValueTypeInvalid")
             var long = clusterPullSecret("long")
             long["spec"]?["secretName"] = .string(String(repeating: "a", count: 254))
-            #expect(try await api.post(path, long).message.hasSuffix("spec.secretName: Too long: may not be longer than 253"))
+            #expect(try await api.post(path, long).message == #"ClusterPullSecret.regcred.dev "long" is invalid: [spec.secretName: Too long: may not be longer than 253, "# + blocked + "]")
             // Nulls of fields that are not nullable are pruned, as unknown fields are.
             var nulled = clusterPullSecret("nulled")
             nulled["spec"]?["profile"] = .null
@@ -288,6 +292,34 @@ import Testing
             #expect(stored.status == 201)
             #expect(stored.body["spec"]?["colour"] == nil)
             #expect(stored.body["spec"]?["secretName"]?.stringValue == "regcred-extra")
+        }
+    }
+
+    @Test func customResourcesAreCheckedByTheCRDsValidationRules() async throws {
+        try await withSandbox { _, api in
+            let path = "/apis/regcred.dev/v1alpha1/clusterpullsecrets"
+            // deploy/crds: has(self.registries) || has(self.profile) || has(self.source.ecr) || … on spec.
+            var noHosts = clusterPullSecret("nohosts")
+            noHosts["spec"]?["registries"] = nil
+            let refused = try await api.post(path, noHosts)
+            #expect(refused.status == 422)
+            #expect(refused.message == #"ClusterPullSecret.regcred.dev "nohosts" is invalid: spec: Invalid value: "object": set spec.registries (a list of hosts) or spec.profile"#)
+            #expect(refused.body["details"]?["causes"]?.arrayValue?.first?["field"]?.stringValue == "spec")
+            // A rule failing on update is refused the same way, and nothing changes.
+            let created = try await api.post(path, clusterPullSecret("kept")).body
+            var emptied = created
+            emptied["spec"]?["registries"] = nil
+            #expect(try await api.put("\(path)/kept", emptied).status == 422)
+            #expect(try await api.get("\(path)/kept").body["spec"]?["registries"] == json(#"["ghcr.io"]"#))
+            // A profile, or an ECR source (whose registry follows from its account), satisfies the rule.
+            var profiled = noHosts
+            profiled["metadata"]?["name"] = "profiled"
+            profiled["spec"]?["profile"] = "ghcr"
+            #expect(try await api.post(path, profiled).status == 201)
+            var ecr = noHosts
+            ecr["metadata"]?["name"] = "ecr"
+            ecr["spec"]?["source"] = json(#"{"ecr":{"region":"us-east-1"}}"#)
+            #expect(try await api.post(path, ecr).status == 201)
         }
     }
 
