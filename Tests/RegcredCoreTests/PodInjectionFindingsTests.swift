@@ -16,12 +16,14 @@ struct PodInjectionFindingsTests {
         return secret
     }
 
-    static func offer(enabled: Bool, registries: [String] = ["ghcr.io"]) -> PodInjectionOffer {
-        PodInjectionOffer(clusterPullSecret: "ghcr", secretName: "regcred-ghcr", registries: registries, injectionEnabled: enabled)
+    static func offer(enabled: Bool, registries: [String] = ["ghcr.io"]) -> PodPullSecretInjection.Offer {
+        PodPullSecretInjection.Offer(
+            clusterPullSecret: "ghcr", secretName: "regcred-ghcr", registries: registries,
+            injection: ClusterPullSecretPolicy.PodInjection(enabled: enabled, images: .matching))
     }
 
     static func diagnose(
-        pullSecrets: [String], secrets: [String: ObservedPullSecret], accountList: [String]?, offers: [PodInjectionOffer],
+        pullSecrets: [String], secrets: [String: ObservedPullSecret], accountList: [String]?, offers: [PodPullSecretInjection.Offer],
         images: [String] = ["ghcr.io/org/app:1"], subject: PullDiagnosisInput.Subject = .pod(name: "web")
     ) -> PullDiagnosis {
         var input = PullDiagnosisInput(
@@ -69,7 +71,7 @@ struct PodInjectionFindingsTests {
 
     struct Quiet: CustomTestStringConvertible, Sendable {
         let name: String
-        let offers: [PodInjectionOffer]
+        let offers: [PodPullSecretInjection.Offer]
         let pullSecrets: [String]
         let secrets: [String: ObservedPullSecret]
         let images: [String]

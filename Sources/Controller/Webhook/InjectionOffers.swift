@@ -34,7 +34,7 @@ public final class InjectionOffers: Sendable {
                     if let offer = entry.offer { offers.append(offer) }
                     continue
                 }
-                let offer = Self.offer(for: resource, name: name, catalog: catalog)
+                let offer = ClusterPullSecretOffers.offer(for: resource, catalog: catalog)
                 cache[name] = Entry(resourceVersion: version, offer: offer)
                 if let offer { offers.append(offer) }
             }
@@ -45,13 +45,5 @@ public final class InjectionOffers: Sendable {
             }
             return offers
         }
-    }
-
-    static func offer(for resource: ClusterPullSecret, name: String, catalog: ProfileCatalog) -> PodPullSecretInjection.Offer? {
-        guard resource.metadata.deletionTimestamp == nil,
-            case .success(let spec) = resource.decodedSpec(),
-            case .success(let policy) = ClusterPullSecretPolicy.resolve(name: name, spec: spec, catalog: catalog)
-        else { return nil }
-        return PodPullSecretInjection.Offer(policy: policy, sourceRegistries: spec.source.registryPatterns)
     }
 }

@@ -41,10 +41,10 @@ public struct ClusterScanInput: Sendable {
         /// Pods and pod templates.
         public var pods: [PodObservation]
         /// The ClusterPullSecrets that select this namespace (empty when unknown).
-        public var injectionOffers: [PodInjectionOffer]
+        public var injectionOffers: [PodPullSecretInjection.Offer]
 
         public init(name: String, secrets: [String: ObservedPullSecret], serviceAccounts: [String: [String]], pods: [PodObservation],
-                    injectionOffers: [PodInjectionOffer] = []) {
+                    injectionOffers: [PodPullSecretInjection.Offer] = []) {
             self.name = name
             self.secrets = secrets
             self.serviceAccounts = serviceAccounts

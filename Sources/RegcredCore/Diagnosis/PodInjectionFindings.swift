@@ -2,26 +2,9 @@
 // although its service account does not, and that regcred manages, most likely came from the
 // webhook at creation; a pod left without the secret of a ClusterPullSecret that selects its
 // namespace and serves its image would have got it had that ClusterPullSecret's
-// spec.podInjection been on. Pure: the diagnosis's own observations in, notes out.
+// spec.podInjection been on. Pure: the diagnosis's own observations in, notes out. The offers
+// and the matching are the webhook's own (PodPullSecretInjection), so doctor says what it would do.
 import Foundation
-
-/// A ClusterPullSecret that selects the pod's namespace, as the webhook would see it.
-public struct PodInjectionOffer: Sendable, Equatable {
-    public var clusterPullSecret: String
-    /// The pull secret it writes in the namespace (`spec.secretName`).
-    public var secretName: String
-    /// The registry hosts it serves (its registries and profile's).
-    public var registries: [String]
-    /// `spec.podInjection.enabled`.
-    public var injectionEnabled: Bool
-
-    public init(clusterPullSecret: String, secretName: String, registries: [String], injectionEnabled: Bool) {
-        self.clusterPullSecret = clusterPullSecret
-        self.secretName = secretName
-        self.registries = registries
-        self.injectionEnabled = injectionEnabled
-    }
-}
 
 enum PodInjectionFindings {
     static let injectedCode = "injected-by-webhook"
@@ -42,11 +25,10 @@ enum PodInjectionFindings {
         }
         // Images left without credentials that a ClusterPullSecret of this namespace serves.
         let lacking = images.filter { $0.status != .ok }
-        for offer in input.injectionOffers where !offer.injectionEnabled && !input.podPullSecrets.contains(offer.secretName) {
+        for offer in input.injectionOffers where !offer.injection.enabled && !input.podPullSecrets.contains(offer.secretName) {
             let served = lacking.filter { image in
                 guard let reference = try? ImageReference(parsing: image.image) else { return false }
-                let candidates = offer.registries.map { KubeletMatcher.Candidate(key: $0, entry: ()) }
-                return !KubeletMatcher.lookup(reference, in: candidates, kubelet: input.kubeletVersion).matches.isEmpty
+                return PodPullSecretInjection.serves(offer.registries, anyOf: [reference], kubelet: input.kubeletVersion)
             }
             guard !served.isEmpty else { continue }
             let patch = #"kubectl patch clusterpullsecret \#(offer.clusterPullSecret) --type=merge -p '{"spec":{"podInjection":{"enabled":true}}}'"#

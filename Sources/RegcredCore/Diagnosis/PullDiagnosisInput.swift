@@ -82,7 +82,7 @@ public struct PullDiagnosisInput: Sendable {
     public var kubeletVersion: KubeletVersion = .newest
     /// The ClusterPullSecrets that select the namespace, to recognise what the pod webhook did
     /// or would have done (PodInjectionFindings); empty when unknown (offline, or not readable).
-    public var injectionOffers: [PodInjectionOffer] = []
+    public var injectionOffers: [PodPullSecretInjection.Offer] = []
 
     public init(
         subject: Subject, namespace: String?, containers: [ContainerImage], podPullSecrets: [String],
