@@ -43,28 +43,13 @@ struct ControllerWebhookTests {
 
             let probePort = try FreePort.pick()
             let webhookPort = try FreePort.pick()
-            let process = Process()
-            process.executableURL = cluster.regcred.executable
-            process.arguments = [
+            let controller = try await ControllerProcess.start(in: cluster, probePort: probePort, arguments: [
                 "controller", "--kubeconfig", cluster.kubeconfig, "--controller-namespace", cluster.namespace,
                 "-l", "regcred-cli=\(cluster.namespace)",
                 "--metrics-bind-address", "127.0.0.1:\(probePort)", "--health-probe-bind-address", "127.0.0.1:\(probePort)",
                 "--webhook-bind-address", "127.0.0.1:\(webhookPort)", "--webhook-cert-dir", certificates.path,
-            ]
-            process.environment = ChildProcess.cleanEnvironment(home: cluster.regcred.home)
-            let log = cluster.directory.file("controller.log")
-            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-            let logHandle = try FileHandle(forWritingTo: log)
-            process.standardOutput = logHandle
-            process.standardError = logHandle
-            try process.run()
-            defer {
-                if process.isRunning { process.terminate() }
-                try? logHandle.close()
-            }
-
-            let ready = try await waitForReadiness(port: probePort, process: process)
-            #expect(ready, "readyz never answered 200; log: \(String(decoding: (try? Data(contentsOf: log)) ?? Data(), as: UTF8.self))")
+            ])
+            defer { controller.stop() }
 
             let caBundle = try Data(contentsOf: authority.caCertificate).base64EncodedString()
             try await create(cluster, [
@@ -95,9 +80,7 @@ struct ControllerWebhookTests {
             let metrics = try await fetch("http://127.0.0.1:\(probePort)/metrics")
             #expect(metrics.contains(#"regcred_webhook_admissions_total{result="patched"} 1"#))
 
-            process.terminate()
-            process.waitUntilExit()
-            #expect(process.terminationStatus == 0)
+            #expect(controller.terminate() == 0, "log: \(controller.logText)")
             _ = try? await cluster.kubectl(["delete", "mutatingwebhookconfiguration", cluster.namespace, "--wait=false"])
             _ = try? await cluster.kubectl(["delete", "namespace", apps, "--wait=false"])
         }
@@ -148,26 +131,12 @@ struct ControllerWebhookTests {
             ])
 
             let probePort = try FreePort.pick()
-            let process = Process()
-            process.executableURL = cluster.regcred.executable
-            process.arguments = [
+            let controller = try await ControllerProcess.start(in: cluster, probePort: probePort, arguments: [
                 "controller", "--kubeconfig", cluster.kubeconfig, "--controller-namespace", system, "-l", "regcred-cli=\(cluster.namespace)",
                 "--metrics-bind-address", "127.0.0.1:\(probePort)", "--health-probe-bind-address", "127.0.0.1:\(probePort)",
                 "--webhook-bind-address", "127.0.0.1:\(webhookPort)", "--webhook-configuration-name", configuration,
-            ]
-            process.environment = ChildProcess.cleanEnvironment(home: cluster.regcred.home)
-            let log = cluster.directory.file("controller.log")
-            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-            let logHandle = try FileHandle(forWritingTo: log)
-            process.standardOutput = logHandle
-            process.standardError = logHandle
-            try process.run()
-            defer {
-                if process.isRunning { process.terminate() }
-                try? logHandle.close()
-            }
-            let ready = try await waitForReadiness(port: probePort, process: process)
-            #expect(ready, "readyz never answered 200; log: \(String(decoding: (try? Data(contentsOf: log)) ?? Data(), as: UTF8.self))")
+            ])
+            defer { controller.stop() }
             try await eventually("the caBundle is filled in") {
                 let bundle = try await cluster.kubectl(["get", "mutatingwebhookconfiguration", configuration, "-o", "jsonpath={.webhooks[0].clientConfig.caBundle}"])
                 return bundle.status == 0 && !bundle.standardOutput.isEmpty
@@ -180,11 +149,9 @@ struct ControllerWebhookTests {
                 ]),
             ])
             let pod = try await cluster.kubectl(["get", "pod", "web", "-n", apps, "-o", "jsonpath={.spec.imagePullSecrets[*].name}"])
-            #expect(pod.standardOutput == "regcred-\(cluster.namespace)", "log: \(String(decoding: (try? Data(contentsOf: log)) ?? Data(), as: UTF8.self))")
+            #expect(pod.standardOutput == "regcred-\(cluster.namespace)", "log: \(controller.logText)")
 
-            process.terminate()
-            process.waitUntilExit()
-            #expect(process.terminationStatus == 0)
+            #expect(controller.terminate() == 0, "log: \(controller.logText)")
             for (kind, name) in [("mutatingwebhookconfiguration", configuration), ("namespace", apps), ("namespace", system)] {
                 _ = try? await cluster.kubectl(["delete", kind, name, "--wait=false"])
             }
@@ -198,22 +165,59 @@ struct ControllerWebhookTests {
         #expect(applied.status == 0, "\(applied.summary)")
     }
 
-    /// Polls /readyz (the process's own readiness: informers synced, certificate loaded).
-    func waitForReadiness(port: Int, process: Process) async throws -> Bool {
-        let deadline = ContinuousClock.now + .seconds(60)
-        while ContinuousClock.now < deadline, process.isRunning {
-            if let (_, response) = try? await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/readyz")!),
-                (response as? HTTPURLResponse)?.statusCode == 200
-            {
-                return true
-            }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        return false
-    }
-
     func fetch(_ url: String) async throws -> String {
         let (data, _) = try await URLSession.shared.data(from: URL(string: url)!)
         return String(decoding: data, as: UTF8.self)
+    }
+}
+
+/// `regcred controller` as its own process, its output in a log file in the cluster's directory,
+/// started and waited for until its /readyz answers 200 (informers synced, certificate loaded).
+struct ControllerProcess {
+    let process: Process
+    let log: URL
+    private let handle: FileHandle
+
+    var logText: String { String(decoding: (try? Data(contentsOf: log)) ?? Data(), as: UTF8.self) }
+
+    static func start(in cluster: CLICluster, probePort: Int, arguments: [String]) async throws -> ControllerProcess {
+        let process = Process()
+        process.executableURL = cluster.regcred.executable
+        process.arguments = arguments
+        process.environment = ChildProcess.cleanEnvironment(home: cluster.regcred.home)
+        let log = cluster.directory.file("controller.log")
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: log)
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        let controller = ControllerProcess(process: process, log: log, handle: handle)
+        let deadline = ContinuousClock.now + .seconds(60)
+        var ready = false
+        while !ready, ContinuousClock.now < deadline, process.isRunning {
+            if let (_, response) = try? await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(probePort)/readyz")!),
+                (response as? HTTPURLResponse)?.statusCode == 200
+            {
+                ready = true
+            } else {
+                try await Task.sleep(for: .milliseconds(100))
+            }
+        }
+        #expect(ready, "readyz never answered 200; log: \(controller.logText)")
+        return controller
+    }
+
+    /// SIGTERM, then its exit status (0: a graceful stop).
+    func terminate() -> Int32 {
+        process.terminate()
+        process.waitUntilExit()
+        try? handle.close()
+        return process.terminationStatus
+    }
+
+    /// For `defer`: stops it if it still runs.
+    func stop() {
+        if process.isRunning { process.terminate() }
+        try? handle.close()
     }
 }
