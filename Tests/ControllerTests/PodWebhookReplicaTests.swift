@@ -21,20 +21,7 @@ struct PodWebhookReplicaTests {
                 let name = try await cluster.clusterPullSecret("replicas", podInjection: PodInjectionSpec(enabled: true))
                 var logger = Logger(label: "regcred.test.replicas")
                 logger.logLevel = .error
-                var replicas: [(controller: PullSecretController, elector: LeaseElector, task: Task<Void, any Error>)] = []
-                for identity in ["replica-a", "replica-b"] {
-                    let controller = PullSecretController(
-                        client: cluster.client, controllerNamespace: cluster.controllerNamespace, catalog: ProfileCatalog(),
-                        metrics: ControllerMetrics(), identity: identity, selector: cluster.clusterPullSecretSelector, logger: logger)
-                    let elector = LeaseElector(
-                        client: cluster.client,
-                        config: LeaderElectionConfig(
-                            namespace: cluster.controllerNamespace, name: "regcred-controller", identity: identity,
-                            leaseDuration: .seconds(4), renewDeadline: .milliseconds(2500), retryPeriod: .milliseconds(250)),
-                        logger: logger)
-                    let service = ControllerService(controller: controller, elector: elector, workers: 1, logger: logger)
-                    replicas.append((controller, elector, Task { try await service.run() }))
-                }
+                let replicas = ["replica-a", "replica-b"].map { cluster.replica($0, workers: 1) }
                 let client = try webhookClient(trusting: [certificate.caPEM])
                 try await withClients([client]) {
                     try await eventually("one replica leads") {
