@@ -97,9 +97,10 @@ struct HostileSourceTests {
                     let attached = await cluster.pullSecretNames(in: web)
                     return secrets == ["\(apps)/regcred-old", "\(web)/regcred-old"] && attached == ["regcred-old"]
                 }
-                var resource = try await cluster.client.resource(ClusterPullSecret.self).get(name)
-                resource.spec["secretName"] = .string("regcred-new")
-                _ = try await cluster.client.resource(ClusterPullSecret.self).update(resource)
+                // A merge patch, as `kubectl patch` does: the controller writes status meanwhile, so an
+                // update of an object read a moment ago may meet a 409.
+                _ = try await cluster.client.resource(ClusterPullSecret.self).patch(
+                    name, .merge(.object(["spec": .object(["secretName": .string("regcred-new")])])))
                 try await eventually("only regcred-new remains, in secrets and in service accounts") {
                     let secrets = try await ownedSecrets()
                     let accounts = [await cluster.pullSecretNames(in: apps), await cluster.pullSecretNames(in: web)]
