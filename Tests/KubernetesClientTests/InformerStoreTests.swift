@@ -50,6 +50,23 @@ import Testing
         #expect(store.sortedObjects.map { $0.metadata.labels["copy"] } == ["cached", "listed"])
     }
 
+    @Test func aRelistPageByPageNotifiesAsAWholeReplaceAndDeletesOnlyAtTheEnd() {
+        let before = [Self.secret("a", rv: "1"), Self.secret("b", rv: "2"), Self.secret("c", rv: "3")]
+        let after = [Self.secret("a", rv: "1"), Self.secret("b", rv: "7"), Self.secret("d", rv: "8")]
+        var whole = InformerStore<Secret>()
+        _ = whole.replace(with: before)
+        var paged = InformerStore<Secret>()
+        _ = paged.replace(with: before)
+        var listed = Set<ObjectKey>()
+        let first = paged.apply(listedPage: Array(after[..<2]), into: &listed)
+        #expect(Self.describe(first) == ["update n/b@2->7"])
+        #expect(paged.count == 3, "nothing is deleted before the last page")
+        let second = paged.apply(listedPage: Array(after[2...]), into: &listed)
+        let end = paged.removeUnlisted(listed)
+        #expect(Self.describe(first + second + end) == Self.describe(whole.replace(with: after)))
+        #expect(paged.sortedObjects.map(\.name) == whole.sortedObjects.map(\.name))
+    }
+
     @Test func watchEventsKeepTheCacheCurrent() {
         var store = InformerStore<Secret>()
         var notes: [InformerNotification<Secret>] = []

@@ -42,37 +42,17 @@ public struct ResourceClient<Object: KubernetesObject>: Sendable {
     }
 
     /// `listAll`, keeping of each object only what `keep` returns, applied to each page as it
-    /// arrives (an informer caching a smaller value), so only one page of whole objects is alive
-    /// at a time.
-    public func listAll<Kept>(
-        _ options: ListOptions = ListOptions(), pageSize: Int = 500, keeping keep: (Object) -> Kept
+    /// arrives, so only one page of whole objects is alive at a time.
+    public func listAll<Kept: Sendable>(
+        _ options: ListOptions = ListOptions(), pageSize: Int = 500, keeping keep: @escaping @Sendable (Object) -> Kept
     ) async throws -> (items: [Kept], metadata: ListMeta) {
-        var pageOptions = options
-        pageOptions.limit = pageSize
-        let first = try await list(pageOptions)
-        var metadata = first.metadata
-        var items = first.items.map(keep)
-        var token = first.continueToken
-        while let next = token {
-            pageOptions.continueToken = next
-            pageOptions.resourceVersion = nil
-            let page: ObjectList<Object>
-            do {
-                page = try await list(pageOptions)
-            } catch let error as KubeAPIError where error.isGone {
-                var whole = options
-                whole.limit = nil
-                whole.continueToken = nil
-                let result = try await list(whole)
-                metadata = result.metadata
-                items = result.items.map(keep)
-                break
-            }
-            items += page.items.lazy.map(keep)
-            token = page.continueToken
+        var items: [Kept] = []
+        var metadata = ListMeta()
+        for try await page in pages(options, pageSize: pageSize, keeping: keep) {
+            if page.restarted { items = [] }
+            items += page.items
+            metadata = page.metadata
         }
-        metadata.continue = nil
-        metadata.remainingItemCount = nil
         return (items, metadata)
     }
 

@@ -146,12 +146,21 @@ public actor Informer<Object: KubernetesObject, Cached: CacheableObject> {
 
     private func relist() async throws {
         listCount += 1
-        // Trimmed page by page, so that the full objects of only one page are alive at a time.
-        let list = try await client.listAll(
+        // Page by page into the cache: one page of whole objects and one of trimmed ones are
+        // alive at a time, never the whole list beside the cache (the first relist's peak).
+        // Readers meanwhile may see some objects at the new version and some at the old, as
+        // between watch events; deletions are known only at the end.
+        var listed = Set<ObjectKey>()
+        var snapshot = ListMeta()
+        for try await page in client.pages(
             ListOptions(labelSelector: labelSelector, fieldSelector: fieldSelector), pageSize: pageSize, keeping: transform)
-        let notifications = store.replace(with: list.items)
-        state.listed(resourceVersion: list.metadata.resourceVersion)
-        for notification in notifications { await notify(notification) }
+        {
+            if page.restarted { listed.removeAll() }
+            snapshot = page.metadata
+            for notification in store.apply(listedPage: page.items, into: &listed) { await notify(notification) }
+        }
+        for notification in store.removeUnlisted(listed) { await notify(notification) }
+        state.listed(resourceVersion: snapshot.resourceVersion)
         lastListError = nil
         if !hasSynced {
             hasSynced = true

@@ -16,13 +16,18 @@ public struct InformerStore<Object: CacheableObject>: Sendable {
 
     /// Replaces the contents with a fresh list. Unchanged objects (same resourceVersion) make no
     /// noise; changed ones are updates; missing ones deletions with final state unknown.
-    ///
-    /// Edited in place, and an unchanged object keeps its cached value: the listed copy goes away
-    /// with the list. Building a second dictionary of fresh copies moved every long-lived object
-    /// on each relist, and the heap grew by the holes left behind (issue 18: +5 MiB per relist).
     public mutating func replace(with items: [Object]) -> [InformerNotification<Object>] {
+        var listed = Set<ObjectKey>()
+        return apply(listedPage: items, into: &listed) + removeUnlisted(listed)
+    }
+
+    /// One page of a relist: new objects are adds, changed ones updates; `listed` collects the
+    /// keys seen so far. The cache is edited in place, and an unchanged object keeps its cached
+    /// value: the listed copy goes away with the page. (Building a second dictionary of fresh
+    /// copies moved every long-lived object on each relist, and the heap grew by the holes left
+    /// behind: issue 18, +5 MiB per relist.)
+    public mutating func apply(listedPage items: [Object], into listed: inout Set<ObjectKey>) -> [InformerNotification<Object>] {
         var notifications: [InformerNotification<Object>] = []
-        var listed = Set<ObjectKey>(minimumCapacity: items.count)
         for item in items {
             let key = item.cacheKey
             listed.insert(key)
@@ -36,6 +41,13 @@ public struct InformerStore<Object: CacheableObject>: Sendable {
                 notifications.append(.added(item))
             }
         }
+        return notifications
+    }
+
+    /// The end of a relist: what no page listed is gone (deleted while we were not watching),
+    /// a deletion with final state unknown, in key order.
+    public mutating func removeUnlisted(_ listed: Set<ObjectKey>) -> [InformerNotification<Object>] {
+        var notifications: [InformerNotification<Object>] = []
         for key in objects.keys.filter({ !listed.contains($0) }).sorted() {
             if let old = objects.removeValue(forKey: key) {
                 notifications.append(.deleted(old, finalStateUnknown: true))
