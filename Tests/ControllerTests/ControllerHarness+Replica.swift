@@ -22,10 +22,10 @@ extension ControllerHarness {
             client: client,
             config: LeaderElectionConfig(
                 namespace: controllerNamespace, name: "regcred-controller", identity: identity,
-                // client-go's proportions (15 s / 10 s / 2 s) scaled down, with a full second
-                // between giving up the lease and another replica taking it, so a busy machine
-                // delaying one renewal cannot make both lead.
-                leaseDuration: .seconds(4), renewDeadline: .milliseconds(2500), retryPeriod: .milliseconds(250)),
+                // client-go's defaults (15 s / 10 s / 2 s): a stopping leader releases the lease, so a
+                // takeover takes one retry period, and an API server slowed by every other test (the
+                // shared-cluster run) cannot make a leader miss its renewal and flap.
+                leaseDuration: .seconds(15), renewDeadline: .seconds(10), retryPeriod: .seconds(2)),
             logger: logger)
         let service = ControllerService(controller: controller, elector: elector, workers: workers, logger: logger)
         return Replica(controller: controller, elector: elector, task: Task { try await service.run() })

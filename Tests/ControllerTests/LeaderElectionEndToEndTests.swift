@@ -40,7 +40,7 @@ struct LeaderElectionEndToEndTests {
 
             leader.task.cancel()
             _ = try? await leader.task.value
-            try await eventually("the other replica leads", timeout: .seconds(20)) { await follower.elector.isLeader }
+            try await eventually("the other replica leads", timeout: .seconds(40)) { await follower.elector.isLeader }
             let late = try await cluster.namespace("late")
             try await eventually("a namespace created after the takeover is served") {
                 await cluster.pullSecretNames(in: late)?.contains("regcred-pull") == true
