@@ -17,3 +17,11 @@ public struct ServingCertificate: Sendable, Equatable {
         self.notAfter = notAfter
     }
 }
+
+// The private key never reaches a log line, an error message or a test failure: printing,
+// interpolating, dumping or mirroring a ServingCertificate shows only when it expires.
+extension ServingCertificate: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    public var description: String { "ServingCertificate(notAfter: \(notAfter), key: <redacted>)" }
+    public var debugDescription: String { description }
+    public var customMirror: Mirror { Mirror(self, children: ["notAfter": notAfter], displayStyle: .struct) }
+}
