@@ -24,22 +24,7 @@ struct ControllerWebhookTests {
             try FileManager.default.copyItem(at: authority.serverKey, to: certificates.appending(path: "tls.key"))
             let apps = "\(cluster.namespace)-apps"
             let selector = ["regcred-cli": cluster.namespace]
-            try await create(cluster, [
-                .object([
-                    "apiVersion": "v1", "kind": "Secret",
-                    "metadata": .object(["name": "registry-token", "namespace": .string(cluster.namespace)]),
-                    "stringData": .object(["username": "robot", "password": "s3cret"]),
-                ]),
-                .object([
-                    "apiVersion": "regcred.dev/v1alpha1", "kind": "ClusterPullSecret",
-                    "metadata": .object(["name": .string(cluster.namespace), "labels": .object(selector.mapValues(JSONValue.string))]),
-                    "spec": .object([
-                        "registries": .array(["ghcr.io"]), "source": .object(["static": .object(["secretRef": .object(["name": "registry-token"])])]),
-                        "namespaces": .object(["selector": .object(["matchLabels": .object(selector.mapValues(JSONValue.string))])]),
-                        "serviceAccounts": .array([]), "podInjection": .object(["enabled": .bool(true)]),
-                    ]),
-                ]),
-            ])
+            try await create(cluster, Self.sourceAndClusterPullSecret(sourceNamespace: cluster.namespace, cluster: cluster, selector: selector))
 
             let probePort = try FreePort.pick()
             let webhookPort = try FreePort.pick()
@@ -97,20 +82,7 @@ struct ControllerWebhookTests {
             let selector = ["regcred-cli": cluster.namespace]
             try await create(cluster, [
                 .object(["apiVersion": "v1", "kind": "Namespace", "metadata": .object(["name": .string(system)])]),
-                .object([
-                    "apiVersion": "v1", "kind": "Secret",
-                    "metadata": .object(["name": "registry-token", "namespace": .string(system)]),
-                    "stringData": .object(["username": "robot", "password": "s3cret"]),
-                ]),
-                .object([
-                    "apiVersion": "regcred.dev/v1alpha1", "kind": "ClusterPullSecret",
-                    "metadata": .object(["name": .string(cluster.namespace), "labels": .object(selector.mapValues(JSONValue.string))]),
-                    "spec": .object([
-                        "registries": .array(["ghcr.io"]), "source": .object(["static": .object(["secretRef": .object(["name": "registry-token"])])]),
-                        "namespaces": .object(["selector": .object(["matchLabels": .object(selector.mapValues(JSONValue.string))])]),
-                        "serviceAccounts": .array([]), "podInjection": .object(["enabled": .bool(true)]),
-                    ]),
-                ]),
+            ] + Self.sourceAndClusterPullSecret(sourceNamespace: system, cluster: cluster, selector: selector) + [
                 // As deploy/regcred-webhook.yaml has it: a Service reference and no caBundle yet.
                 .object([
                     "apiVersion": "admissionregistration.k8s.io/v1", "kind": "MutatingWebhookConfiguration",
@@ -156,6 +128,27 @@ struct ControllerWebhookTests {
                 _ = try? await cluster.kubectl(["delete", kind, name, "--wait=false"])
             }
         }
+    }
+
+    /// The source secret and a ClusterPullSecret with pod injection on, selecting the namespaces labelled `selector`.
+    static func sourceAndClusterPullSecret(sourceNamespace: String, cluster: CLICluster, selector: [String: String]) -> [JSONValue] {
+        let labels = JSONValue.object(selector.mapValues(JSONValue.string))
+        return [
+            .object([
+                "apiVersion": "v1", "kind": "Secret",
+                "metadata": .object(["name": "registry-token", "namespace": .string(sourceNamespace)]),
+                "stringData": .object(["username": "robot", "password": "s3cret"]),
+            ]),
+            .object([
+                "apiVersion": "regcred.dev/v1alpha1", "kind": "ClusterPullSecret",
+                "metadata": .object(["name": .string(cluster.namespace), "labels": labels]),
+                "spec": .object([
+                    "registries": .array(["ghcr.io"]), "source": .object(["static": .object(["secretRef": .object(["name": "registry-token"])])]),
+                    "namespaces": .object(["selector": .object(["matchLabels": labels])]),
+                    "serviceAccounts": .array([]), "podInjection": .object(["enabled": .bool(true)]),
+                ]),
+            ]),
+        ]
     }
 
     func create(_ cluster: CLICluster, _ objects: [JSONValue]) async throws {
